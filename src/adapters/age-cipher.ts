@@ -1,0 +1,345 @@
+/**
+ * The age cipher behind the store: plain age v1 files with X25519 recipients, so
+ * `age -d -i <identity file> .devsecrets/store.age` always works.
+ *
+ * Encryption and key generation go through typage (`age-encryption`), imported lazily.
+ * Decryption is our own synchronous implementation of the age v1 format on `node:crypto`,
+ * because `devsecrets run` decrypts on every start and typage's decrypter costs more than
+ * the whole budget. It accepts X25519 stanzas only and is deliberately strict: anything
+ * malformed, truncated or unauthenticated is rejected as a whole, never partially returned.
+ */
+import {
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  createHmac,
+  diffieHellman,
+  hkdfSync,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
+import { DevsecretsError } from '../core/errors.js';
+
+/** An age X25519 key pair in its text encodings. */
+export interface AgeKeyPair {
+  /** The secret key, `AGE-SECRET-KEY-1…`. */
+  identity: string;
+  /** The public key, `age1…`. */
+  recipient: string;
+}
+
+const IDENTITY_HRP = 'age-secret-key-';
+const RECIPIENT_HRP = 'age';
+const VERSION_LINE = 'age-encryption.org/v1';
+const ARMOR_BEGIN = '-----BEGIN AGE ENCRYPTED FILE-----';
+const X25519_INFO = 'age-encryption.org/v1/X25519';
+const CHUNK_SIZE = 64 * 1024;
+const TAG_SIZE = 16;
+const NONCE_SIZE = 16;
+const BODY_LINE_COLUMNS = 64;
+// DER encodings of an X25519 key minus the trailing 32 raw key bytes (RFC 8410).
+const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const SPKI_X25519_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+
+/**
+ * Generates a fresh X25519 key pair.
+ *
+ * @returns the identity and its recipient, in age's text encodings
+ */
+export async function generateKeyPair(): Promise<AgeKeyPair> {
+  const { generateX25519Identity } = await import('age-encryption');
+  const identity = await generateX25519Identity();
+  return { identity, recipient: deriveRecipient(identity) };
+}
+
+/**
+ * Derives the recipient (`age1…`) of an identity (`AGE-SECRET-KEY-1…`).
+ *
+ * @throws DevsecretsError `IDENTITY_MISSING` when the identity is not a valid X25519 secret key
+ */
+export async function recipientOf(identity: string): Promise<string> {
+  return deriveRecipient(identity);
+}
+
+/**
+ * Tells whether a string is a valid age X25519 recipient (`age1…`, checksum verified).
+ * Post-quantum and plugin recipients are not: the store must stay decryptable by
+ * {@link decrypt}.
+ */
+export function isX25519Recipient(recipient: string): boolean {
+  const decoded = bech32Decode(recipient);
+  return decoded !== undefined && decoded.hrp === RECIPIENT_HRP && decoded.bytes.length === 32;
+}
+
+/**
+ * Encrypts to one X25519 recipient, producing a binary (not armored) age v1 file.
+ *
+ * @throws DevsecretsError `STORE_UNREADABLE` when the recipient is not a valid X25519 recipient
+ */
+export async function encrypt(plaintext: Uint8Array, recipient: string): Promise<Uint8Array> {
+  if (!isX25519Recipient(recipient)) {
+    throw new DevsecretsError('STORE_UNREADABLE', 'store recipient is not a valid age X25519 recipient', {
+      hint: 'check the "recipient" field of .devsecrets/store.json, or recreate the store with devsecrets init --force',
+    });
+  }
+  const { Encrypter } = await import('age-encryption');
+  const encrypter = new Encrypter();
+  encrypter.addRecipient(recipient);
+  return encrypter.encrypt(plaintext);
+}
+
+/**
+ * Decrypts a binary age v1 file with one X25519 identity. Synchronous and all-or-nothing:
+ * the plaintext is returned only once the header MAC and every payload chunk have been
+ * authenticated.
+ *
+ * @throws DevsecretsError `IDENTITY_MISSING` when the identity is not a valid X25519 secret key
+ * @throws DevsecretsError `STORE_UNREADABLE` when the input is armored, not age, malformed,
+ *   truncated, has trailing data, or fails authentication
+ * @throws DevsecretsError `IDENTITY_MISMATCH` when no stanza of the header opens with this identity
+ */
+export function decrypt(ciphertext: Uint8Array, identity: string): Uint8Array {
+  const privateKey = privateKeyOf(identity);
+  const data = Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength);
+  const header = parseHeader(data);
+  const fileKey = unwrapFileKey(header.stanzas, privateKey);
+  const macKey = hkdf(fileKey, Buffer.alloc(0), 'header');
+  const mac = createHmac('sha256', macKey).update(header.macInput).digest();
+  if (!timingSafeEqual(mac, header.mac)) throw corrupt();
+  return decryptPayload(header.payload, fileKey);
+}
+
+interface Stanza {
+  type: string;
+  args: string[];
+  body: Buffer;
+}
+
+interface Header {
+  stanzas: Stanza[];
+  /** The header bytes the MAC covers: everything up to and including `---`. */
+  macInput: Buffer;
+  mac: Buffer;
+  payload: Buffer;
+}
+
+function parseHeader(data: Buffer): Header {
+  if (data.subarray(0, 64).toString('latin1').trimStart().startsWith(ARMOR_BEGIN)) {
+    throw new DevsecretsError('STORE_UNREADABLE', 'store is ASCII-armored; devsecrets reads binary age files only', {
+      hint: 'decrypt it with age -d and re-encrypt it without -a (--armor)',
+    });
+  }
+  let pos = 0;
+  const nextLine = (): string => {
+    const end = data.indexOf(0x0a, pos);
+    if (end < 0) throw corrupt();
+    const line = data.toString('latin1', pos, end);
+    pos = end + 1;
+    return line;
+  };
+
+  if (nextLine() !== VERSION_LINE) throw corrupt();
+  const stanzas: Stanza[] = [];
+  for (;;) {
+    const lineStart = pos;
+    const line = nextLine();
+    if (line.startsWith('--- ')) {
+      const mac = decodeBase64(line.slice(4));
+      if (stanzas.length === 0 || mac.length !== 32) throw corrupt();
+      return { stanzas, macInput: data.subarray(0, lineStart + 3), mac, payload: data.subarray(pos) };
+    }
+    if (!line.startsWith('-> ')) throw corrupt();
+    const [type, ...args] = line.slice(3).split(' ');
+    if (type === undefined || ![type, ...args].every((arg) => /^[\x21-\x7e]+$/.test(arg))) throw corrupt();
+    const bodyParts: Buffer[] = [];
+    for (;;) {
+      const bodyLine = nextLine();
+      if (bodyLine.length > BODY_LINE_COLUMNS) throw corrupt();
+      bodyParts.push(decodeBase64(bodyLine));
+      // The body ends at its first short line, which may be empty.
+      if (bodyLine.length < BODY_LINE_COLUMNS) break;
+    }
+    stanzas.push({ type, args, body: Buffer.concat(bodyParts) });
+  }
+}
+
+function unwrapFileKey(stanzas: readonly Stanza[], privateKey: KeyObject): Buffer {
+  const ourPublic = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(SPKI_X25519_PREFIX.length);
+  for (const stanza of stanzas) {
+    // Other stanza types belong to other identities; they are covered by the MAC only.
+    if (stanza.type !== 'X25519') continue;
+    const share = stanza.args.length === 1 ? decodeBase64(stanza.args[0] ?? '') : Buffer.alloc(0);
+    if (share.length !== 32 || stanza.body.length !== 32) throw corrupt();
+    let shared: Buffer;
+    try {
+      shared = diffieHellman({ privateKey, publicKey: x25519PublicKey(share) });
+    } catch (error) {
+      // OpenSSL refuses low-order points, whose shared secret would be all zeros.
+      throw corrupt(error);
+    }
+    if (shared.every((byte) => byte === 0)) throw corrupt();
+    const wrapKey = hkdf(shared, Buffer.concat([share, ourPublic]), X25519_INFO);
+    const fileKey = openChaCha(wrapKey, Buffer.alloc(12), stanza.body);
+    // A failed open means the stanza is for another recipient, not that the file is bad.
+    if (fileKey !== undefined && fileKey.length === 16) return fileKey;
+  }
+  throw new DevsecretsError('IDENTITY_MISMATCH', 'store cannot be decrypted with this identity', {
+    hint: 'the store was encrypted to another key: check DEVSECRETS_IDENTITY_FILE and the OS keychain, or run devsecrets doctor',
+  });
+}
+
+function decryptPayload(payload: Buffer, fileKey: Buffer): Uint8Array {
+  if (payload.length < NONCE_SIZE + TAG_SIZE) throw corrupt();
+  const key = hkdf(fileKey, payload.subarray(0, NONCE_SIZE), 'payload');
+  const body = payload.subarray(NONCE_SIZE);
+  const sealedChunk = CHUNK_SIZE + TAG_SIZE;
+  const chunkCount = Math.ceil(body.length / sealedChunk);
+  const lastSealed = body.length - (chunkCount - 1) * sealedChunk;
+  // An empty final chunk is only valid as the sole chunk of an empty file (age spec).
+  if (lastSealed < TAG_SIZE || (lastSealed === TAG_SIZE && chunkCount > 1)) throw corrupt();
+
+  const plaintext = new Uint8Array(body.length - chunkCount * TAG_SIZE);
+  const nonce = Buffer.alloc(12);
+  for (let index = 0; index < chunkCount; index += 1) {
+    const final = index === chunkCount - 1;
+    nonce.writeUIntBE(index, 5, 6);
+    nonce[11] = final ? 1 : 0;
+    const opened = openChaCha(key, nonce, body.subarray(index * sealedChunk, final ? body.length : (index + 1) * sealedChunk));
+    if (opened === undefined) {
+      plaintext.fill(0);
+      throw corrupt();
+    }
+    plaintext.set(opened, index * CHUNK_SIZE);
+    opened.fill(0);
+  }
+  return plaintext;
+}
+
+/** ChaCha20-Poly1305 open; undefined when authentication fails. */
+function openChaCha(key: Buffer, nonce: Buffer, sealed: Buffer): Buffer | undefined {
+  const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE });
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_SIZE));
+  const opened = decipher.update(sealed.subarray(0, sealed.length - TAG_SIZE));
+  try {
+    decipher.final();
+    return opened;
+  } catch {
+    opened.fill(0);
+    return undefined;
+  }
+}
+
+function hkdf(ikm: Buffer, salt: Buffer, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', ikm, salt, info, 32));
+}
+
+function x25519PublicKey(raw: Buffer): KeyObject {
+  return createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, raw]), format: 'der', type: 'spki' });
+}
+
+function privateKeyOf(identity: string): KeyObject {
+  const decoded = bech32Decode(identity);
+  if (decoded === undefined || decoded.hrp !== IDENTITY_HRP || decoded.bytes.length !== 32) {
+    throw new DevsecretsError('IDENTITY_MISSING', 'identity is not a valid age X25519 secret key (AGE-SECRET-KEY-1…)', {
+      hint: 'check DEVSECRETS_IDENTITY_FILE or the OS keychain entry; run devsecrets doctor',
+    });
+  }
+  const der = Buffer.concat([PKCS8_X25519_PREFIX, decoded.bytes]);
+  decoded.bytes.fill(0);
+  try {
+    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  } finally {
+    der.fill(0);
+  }
+}
+
+function deriveRecipient(identity: string): string {
+  const publicDer = createPublicKey(privateKeyOf(identity)).export({ format: 'der', type: 'spki' });
+  return bech32Encode(RECIPIENT_HRP, publicDer.subarray(SPKI_X25519_PREFIX.length));
+}
+
+function corrupt(cause?: unknown): DevsecretsError {
+  return new DevsecretsError('STORE_UNREADABLE', 'store is corrupt or has been tampered with', {
+    hint: 'restore .devsecrets/store.age from a backup, or recreate it with devsecrets init --force',
+    cause,
+  });
+}
+
+/** Strict unpadded base64: any other spelling of the same bytes is rejected, as age requires. */
+function decodeBase64(text: string): Buffer {
+  if (!/^[A-Za-z0-9+/]*$/.test(text) || text.length % 4 === 1) throw corrupt();
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.toString('base64').replace(/=+$/, '') !== text) throw corrupt();
+  return bytes;
+}
+
+// Bech32 (BIP 173) without the 90-character limit, which age does not apply.
+const BECH32_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+const BECH32_GENERATORS = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+
+function bech32Polymod(values: readonly number[]): number {
+  let checksum = 1;
+  for (const value of values) {
+    const top = checksum >>> 25;
+    checksum = ((checksum & 0x1ffffff) << 5) ^ value;
+    BECH32_GENERATORS.forEach((generator, bit) => {
+      if ((top >>> bit) & 1) checksum ^= generator;
+    });
+  }
+  return checksum >>> 0;
+}
+
+function bech32HrpExpand(hrp: string): number[] {
+  const codes = [...hrp].map((char) => char.charCodeAt(0));
+  return [...codes.map((code) => code >>> 5), 0, ...codes.map((code) => code & 31)];
+}
+
+/** Decodes a bech32 string; undefined when malformed, mixed-case or the checksum fails. */
+function bech32Decode(text: string): { hrp: string; bytes: Buffer } | undefined {
+  if (text !== text.toLowerCase() && text !== text.toUpperCase()) return undefined;
+  const lower = text.toLowerCase();
+  const separator = lower.lastIndexOf('1');
+  if (separator < 1 || lower.length - separator - 1 < 6) return undefined;
+  const hrp = lower.slice(0, separator);
+  if (![...hrp].every((char) => char >= '!' && char <= '~')) return undefined;
+  const words: number[] = [];
+  for (const char of lower.slice(separator + 1)) {
+    const word = BECH32_CHARSET.indexOf(char);
+    if (word < 0) return undefined;
+    words.push(word);
+  }
+  if (bech32Polymod([...bech32HrpExpand(hrp), ...words]) !== 1) return undefined;
+
+  const bytes: number[] = [];
+  let accumulator = 0;
+  let bits = 0;
+  for (const word of words.slice(0, -6)) {
+    accumulator = ((accumulator << 5) | word) & 0xfff;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((accumulator >>> bits) & 0xff);
+    }
+  }
+  // Padding must be shorter than one 5-bit group and all zero.
+  if (bits >= 5 || (accumulator & ((1 << bits) - 1)) !== 0) return undefined;
+  return { hrp, bytes: Buffer.from(bytes) };
+}
+
+function bech32Encode(hrp: string, bytes: Uint8Array): string {
+  const words: number[] = [];
+  let accumulator = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    accumulator = ((accumulator << 8) | byte) & 0xfff;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      words.push((accumulator >>> bits) & 31);
+    }
+  }
+  if (bits > 0) words.push((accumulator << (5 - bits)) & 31);
+  const polymod = bech32Polymod([...bech32HrpExpand(hrp), ...words, 0, 0, 0, 0, 0, 0]) ^ 1;
+  const checksum = [0, 1, 2, 3, 4, 5].map((index) => (polymod >>> (5 * (5 - index))) & 31);
+  return `${hrp}1${[...words, ...checksum].map((word) => BECH32_CHARSET[word]).join('')}`;
+}

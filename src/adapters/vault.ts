@@ -1,0 +1,151 @@
+/**
+ * The store as a whole: metadata, identity, ciphertext and document together. Opening
+ * decrypts in memory only; saving encrypts, then replaces the file atomically under the
+ * store lock. This is the one place that composes the storage adapters with the core's
+ * document rules, for the CLI and the library API alike.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { DevsecretsError } from '../core/errors.js';
+import type { Manifest } from '../core/manifest.js';
+import {
+  STORE_FORMAT, createStoreDocument, parseStoreDocument, serializeStoreDocument, type StoreDocument,
+} from '../core/store-document.js';
+import { decrypt, encrypt, generateKeyPair, recipientOf } from './age-cipher.js';
+import {
+  existingExplicitIdentity, identityExists, loadIdentity, removeIdentity, storeIdentity, type StoredIdentity,
+} from './identity.js';
+import {
+  ensureStoreDir, readStoreFile, readStoreMeta, storePaths, withStoreLock, writeStoreMeta, type StoreMeta,
+} from './store-files.js';
+import { writeFileAtomic } from './fs-safe.js';
+
+export interface OpenedStore {
+  meta: StoreMeta;
+  document: StoreDocument;
+}
+
+/**
+ * Reads, decrypts and parses the store of the project at `root`.
+ * @throws DevsecretsError `STORE_MISSING`, `STORE_UNREADABLE`, `IDENTITY_MISSING`, `IDENTITY_MISMATCH`,
+ *   `KEYCHAIN_UNAVAILABLE` or `FILE_PERMISSIONS` (all exit 4). Nothing is ever returned from a store that did not authenticate.
+ */
+export async function openStore(root: string, env: NodeJS.ProcessEnv): Promise<OpenedStore> {
+  const ciphertext = await readStoreFile(root);
+  const meta = await readStoreMeta(root);
+  const identity = await loadIdentity(meta.storeId, meta.identity, env);
+  const document = parseStoreDocument(decrypt(ciphertext, identity));
+  if (document.storeId !== meta.storeId) {
+    throw new DevsecretsError('STORE_UNREADABLE', 'store and its metadata belong to different stores', {
+      hint: 'restore .devsecrets/ from one piece, or start over with devsecrets init --force',
+    });
+  }
+  return { meta, document };
+}
+
+/** Encrypts `document` to the store's recipient and replaces the store file atomically. The caller holds the lock. */
+export async function saveStore(root: string, meta: StoreMeta, document: StoreDocument): Promise<void> {
+  const ciphertext = await encrypt(serializeStoreDocument(document), meta.recipient);
+  await writeFileAtomic(storePaths(root).store, ciphertext, 0o600);
+}
+
+/**
+ * Opens the store under the lock, lets `change` edit the document, and saves it when
+ * `change` returns true. Concurrent writers are serialised, so no write is lost.
+ */
+export async function updateStore<T>(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  change: (opened: OpenedStore) => { save: boolean; result: T } | Promise<{ save: boolean; result: T }>,
+): Promise<T> {
+  return withStoreLock(root, async () => {
+    const opened = await openStore(root, env);
+    const { save, result } = await change(opened);
+    if (save) await saveStore(root, opened.meta, opened.document);
+    return result;
+  });
+}
+
+/** Whether the project at `root` has a store file (it may still fail to open). */
+export function storeExists(root: string): boolean {
+  return existsSync(storePaths(root).store);
+}
+
+export interface CreateStoreOptions {
+  /** Seed for the fakes; random when absent. */
+  seed?: Uint8Array;
+  /** Replace an existing store. */
+  force?: boolean;
+}
+
+/**
+ * `kept`: a healthy store exists and `force` was not given. `repaired`: an interrupted
+ * earlier init (identity and metadata, no store) was finished instead of starting over.
+ */
+export type CreatedStore =
+  | { status: 'kept' }
+  | { status: 'created' | 'repaired'; meta: StoreMeta; document: StoreDocument; identity: StoredIdentity };
+
+/**
+ * Creates the store of `manifest`'s project, seeded with fakes. The identity is stored
+ * first, then the metadata that says where it is, then the store: a crash between any two
+ * steps leaves something the next `init` repairs, never a store nobody can open.
+ * @throws DevsecretsError `STORE_EXISTS` when, without `force`, an existing store's identity or
+ *   metadata is missing (explained, never overwritten).
+ */
+export async function createStore(manifest: Manifest, env: NodeJS.ProcessEnv, options: CreateStoreOptions): Promise<CreatedStore> {
+  const root = manifest.root;
+  await ensureStoreDir(root);
+  return withStoreLock(root, async () => {
+    const paths = storePaths(root);
+    const previous = existsSync(paths.meta) ? await readStoreMeta(root) : undefined;
+    const hasStore = existsSync(paths.store);
+    const hasIdentity = previous !== undefined && (await identityExists(previous.storeId, previous.identity, env));
+    if (hasStore && !options.force) {
+      if (previous !== undefined && hasIdentity) return { status: 'kept' };
+      throw explainBrokenStore(previous);
+    }
+
+    const now = new Date();
+    const seed = options.seed ?? randomBytes(32);
+    if (!hasStore && previous !== undefined && hasIdentity) {
+      const document = createStoreDocument(manifest, previous.storeId, seed, now);
+      await saveStore(root, previous, document);
+      return { status: 'repaired', meta: previous, document, identity: { location: previous.identity } };
+    }
+
+    const storeId = randomUUID();
+    const explicit = existingExplicitIdentity(env);
+    let identity: StoredIdentity;
+    let recipient: string;
+    if (explicit !== undefined) {
+      recipient = await recipientOf(await loadIdentity(storeId, 'file', env));
+      identity = { location: 'file', path: explicit };
+    } else {
+      const pair = await generateKeyPair();
+      recipient = pair.recipient;
+      identity = await storeIdentity(storeId, pair, env);
+    }
+    const meta: StoreMeta = { format: STORE_FORMAT, storeId, recipient, createdAt: now.toISOString(), identity: identity.location };
+    await writeStoreMeta(root, meta);
+    const document = createStoreDocument(manifest, storeId, seed, now);
+    await saveStore(root, meta, document);
+    // Only once the new store is on disk is the old identity expendable (safety invariant 6).
+    if (previous !== undefined && hasIdentity && existingExplicitIdentity(env) === undefined) {
+      await removeIdentity(previous.storeId, previous.identity, env);
+    }
+    return { status: 'created', meta, document, identity };
+  });
+}
+
+function explainBrokenStore(previous: StoreMeta | undefined): DevsecretsError {
+  if (previous === undefined) {
+    return new DevsecretsError('STORE_EXISTS', 'a store exists but its metadata (.devsecrets/store.json) is missing, so its identity cannot be found', {
+      hint: 'restore .devsecrets/store.json, or start over with devsecrets init --force (values you set are lost)',
+    });
+  }
+  const where = previous.identity === 'keychain' ? 'in the OS keychain' : 'in its identity file';
+  return new DevsecretsError('STORE_EXISTS', `a store exists but its identity is missing ${where}`, {
+    hint: 'restore the identity, or start over with devsecrets init --force (values you set are lost)',
+  });
+}

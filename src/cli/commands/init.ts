@@ -1,0 +1,67 @@
+/** `devsecrets init [--from .env.example] [--seed HEX] [--force] [--yes]` */
+import { relative, resolve } from 'node:path';
+import { DevsecretsError } from '../../core/errors.js';
+import { inferManifest } from '../../core/infer-manifest.js';
+import { MANIFEST_FILE } from '../../core/manifest.js';
+import { readEnvFile } from '../../adapters/env-file.js';
+import { ensureGitignoreBlock, readTemplate, writeProjectFile } from '../../adapters/project-files.js';
+import { loadManifest, locateManifest } from '../../adapters/manifest-file.js';
+import { storePaths } from '../../adapters/store-files.js';
+import { createStore, storeExists } from '../../adapters/vault.js';
+import type { CommandContext } from '../context.js';
+import { confirm } from '../prompt.js';
+
+export interface InitOptions {
+  from?: string;
+  seed?: string;
+  force?: boolean;
+  yes?: boolean;
+}
+
+const SCHEMA_REF = './node_modules/devsecrets/manifest.schema.json';
+
+export default async function init(context: CommandContext, options: InitOptions): Promise<number> {
+  const { output } = context;
+  const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
+  const location = locateManifest(context.cwd, context.manifestPath);
+  if (!location.exists) {
+    const text = options.from === undefined ? readTemplate(MANIFEST_FILE) : inferredManifest(resolve(context.cwd, options.from));
+    await writeProjectFile(location.path, text);
+    output.info(`created ${MANIFEST_FILE}${options.from === undefined ? ' from the starter template' : ` from ${options.from}`}: review it and commit it`);
+  } else if (options.from !== undefined) {
+    throw new DevsecretsError('FAILURE', `${location.path} already exists; --from only creates a new manifest`, {
+      hint: 'edit the existing manifest, or remove it and run init --from again',
+    });
+  }
+  const manifest = loadManifest(context.cwd, context.manifestPath);
+  if (await ensureGitignoreBlock(manifest.root)) output.info('.gitignore now ignores .devsecrets/ and local .env files (never .env.example)');
+
+  if (options.force && storeExists(manifest.root) && process.stdin.isTTY && !options.yes) {
+    if (!(await confirm('replace the existing store? values you set will be lost'))) {
+      output.info('kept the existing store');
+      return 1;
+    }
+  }
+  const created = await createStore(manifest, context.env, { seed, force: options.force === true });
+  if (created.status === 'kept') {
+    output.info(`a store already exists at ${relative(context.cwd, storePaths(manifest.root).store)}; kept it (--force replaces it)`);
+    return 0;
+  }
+  const count = Object.keys(created.document.vars).length;
+  if (created.identity.notice !== undefined) output.warn(created.identity.notice);
+  const where = created.identity.location === 'keychain' ? 'the OS keychain' : created.identity.path ?? 'an identity file';
+  output.info(`${created.status === 'repaired' ? 'finished an interrupted init: ' : ''}store created with ${count} fake value${count === 1 ? '' : 's'} (identity in ${where})`);
+  output.info('next: devsecrets run -- <your command>   (for example: devsecrets run -- npm start)');
+  return 0;
+}
+
+function parseSeed(text: string): Uint8Array {
+  if (!/^(?:[0-9a-fA-F]{2}){16,}$/.test(text)) {
+    throw new DevsecretsError('USAGE', '--seed must be hex, at least 32 digits (16 bytes)', { hint: 'for example: --seed $(openssl rand -hex 32)' });
+  }
+  return Buffer.from(text, 'hex');
+}
+
+function inferredManifest(path: string): string {
+  return `${JSON.stringify(inferManifest(readEnvFile(path), SCHEMA_REF), null, 2)}\n`;
+}

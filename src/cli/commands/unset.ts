@@ -1,0 +1,19 @@
+/** `devsecrets unset NAME` */
+import { DevsecretsError } from '../../core/errors.js';
+import { loadManifest } from '../../adapters/manifest-file.js';
+import { updateStore } from '../../adapters/vault.js';
+import type { CommandContext } from '../context.js';
+
+export default async function unset(context: CommandContext, name: string): Promise<void> {
+  const manifest = loadManifest(context.cwd, context.manifestPath);
+  await updateStore(manifest.root, context.env, ({ document }) => {
+    if (document.vars[name] === undefined) {
+      throw new DevsecretsError('FAILURE', `${name} is not in the store`, { hint: 'devsecrets ls lists the variables' });
+    }
+    delete document.vars[name];
+    return { save: true, result: undefined };
+  });
+  const required = manifest.vars[name] !== undefined && manifest.vars[name]?.required !== false;
+  context.output.info(`removed ${name} from the store`);
+  if (required) context.output.warn(`${name} is required by the manifest: devsecrets run will refuse until it is set again`);
+}

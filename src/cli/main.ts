@@ -1,0 +1,133 @@
+/**
+ * The devsecrets program: declares the commands, loads each command's code only when it
+ * runs (so `devsecrets run` starts fast), and turns every outcome into an exit code.
+ * This is the only module that decides the exit code.
+ */
+import { Command, CommanderError } from 'commander';
+import { DevsecretsError, ExitCode } from '../core/errors.js';
+import type { Report } from '../core/findings.js';
+import type { CommandContext } from './context.js';
+import { createOutput, type Output } from './output.js';
+
+declare const DEVSECRETS_VERSION: string;
+
+type Action = (context: CommandContext, ...args: never[]) => Promise<number | void>;
+
+function buildProgram(output: Output, setExit: (code: number) => void): Command {
+  const program = new Command('devsecrets')
+    .description('Safe local configuration: an age-encrypted store of fake values that satisfy your production manifest')
+    .version(typeof DEVSECRETS_VERSION === 'string' ? DEVSECRETS_VERSION : '0.0.0-dev', '-V, --version')
+    .option('--manifest <path>', 'use this manifest instead of the nearest devsecrets.json')
+    .enablePositionalOptions()
+    .showHelpAfterError('(run devsecrets --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(text),
+      writeErr: (text) => process.stderr.write(text),
+      outputError: (text, write) => write(`devsecrets: error: ${text.replace(/^error: /, '')}`),
+    });
+
+  /** Declares a command whose code lives in `./commands/<file>.ts` and is imported on use. */
+  const lazy = (load: () => Promise<{ default: Action }>) =>
+    async (...args: unknown[]): Promise<void> => {
+      const command = args[args.length - 1] as Command;
+      const context: CommandContext = {
+        output,
+        env: process.env,
+        cwd: process.cwd(),
+        manifestPath: program.opts<{ manifest?: string }>().manifest,
+        json: command.opts<{ json?: boolean }>().json === true,
+      };
+      const action = (await load()).default;
+      const code = await action(context, ...(args.slice(0, -1) as never[]));
+      setExit(code ?? ExitCode.ok);
+    };
+
+  program.command('init')
+    .description('create the manifest (if missing), the identity and a store seeded with fakes')
+    .option('--from <file>', 'infer the manifest from a .env.example file')
+    .option('--seed <hex>', 'derive fakes from this seed (reproducible)')
+    .option('--force', 'replace an existing store (values you set are lost)')
+    .option('--yes', 'do not ask for confirmation')
+    .action(lazy(() => import('./commands/init.js')));
+
+  program.command('run')
+    .description('run a command with the store\'s values in its environment')
+    .argument('<command...>', 'the command and its arguments (after --)')
+    .option('--prefer-env', 'inherited values win over the store')
+    .option('--isolate', 'pass only manifest variables and the essentials (PATH, HOME, …)')
+    .option('--ephemeral', 'no store: fresh fakes generated in memory for this run (CI)')
+    .passThroughOptions()
+    .action(lazy(() => import('./commands/run.js')));
+
+  program.command('get')
+    .description('print one value to stdout')
+    .argument('<name>')
+    .option('--reveal', 'print a secret even to a terminal')
+    .action(lazy(() => import('./commands/get.js')));
+
+  program.command('set')
+    .description('validate and store a value (read from stdin when not given)')
+    .argument('<name>')
+    .argument('[value]')
+    .action(lazy(() => import('./commands/set.js')));
+
+  program.command('unset')
+    .description('remove a value from the store')
+    .argument('<name>')
+    .action(lazy(() => import('./commands/unset.js')));
+
+  program.command('ls')
+    .description('list variables with type, origin and masked value')
+    .option('--json', 'print one JSON document')
+    .action(lazy(() => import('./commands/ls.js')));
+
+  program.command('check')
+    .description('validate the environment (or a dotenv file) against the manifest, no store needed')
+    .option('--env-file <file>', 'check this dotenv file instead of the process environment')
+    .option('--json', 'print one JSON document')
+    .action(lazy(() => import('./commands/check.js')));
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const output = createOutput();
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram(output, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+        return ExitCode.ok;
+      }
+      return ExitCode.usage;
+    }
+    if (error instanceof DevsecretsError) {
+      if (argv.includes('--json')) output.json(errorReport(error));
+      output.error(error);
+      return error.exitCode;
+    }
+    // An unexpected error's message may quote data it choked on, so it is shown only on request.
+    const detail = process.env.DEVSECRETS_DEBUG === '1' ? `: ${(error as Error)?.stack ?? String(error)}` : '';
+    process.stderr.write(`devsecrets: error: unexpected failure (${(error as Error)?.name ?? 'unknown'})${detail}\n`);
+    process.stderr.write('devsecrets: hint: this is a bug in devsecrets; rerun with DEVSECRETS_DEBUG=1 and report it\n');
+    return ExitCode.failure;
+  }
+}
+
+/** An error as the `--json` findings document, so scripts always get one shape. */
+function errorReport(error: DevsecretsError): Report {
+  const base = { code: error.code, level: 'error' as const, ...(error.path ? { path: error.path } : {}), ...(error.hint ? { fix: error.hint } : {}) };
+  const findings = error.issues.length === 0
+    ? [{ ...base, message: error.message }]
+    : error.issues.map((issue) => ({ ...base, message: issue.var ? `${issue.var}: ${issue.message}` : issue.message, ...(issue.var ? { var: issue.var } : {}) }));
+  return { ok: false, findings } as Report;
+}
+
+// exitCode rather than exit(): pending stdout writes to a pipe are flushed first.
+process.exitCode = await main(process.argv);

@@ -1,0 +1,88 @@
+/**
+ * The output contract, for every command:
+ *
+ * - stdout carries data only: a value from `get`, the JSON document of `--json`, the
+ *   listing of `ls`. Nothing else is ever written there, so `$(devsecrets get X)` and
+ *   `devsecrets check --json | jq` always work.
+ * - every diagnostic goes to stderr, one line each, prefixed `devsecrets:`; errors as
+ *   `devsecrets: error: …`, followed by `devsecrets: hint: …` when there is one.
+ * - `--json` prints exactly one JSON document on stdout, errors included.
+ * - colour only when stderr is a TTY and `NO_COLOR` is unset (any value disables it).
+ * - no value of a variable ever goes into a diagnostic: messages carry names, types,
+ *   paths and masked forms only. That is enforced where messages are made (core) and
+ *   proven by the leak test.
+ */
+import { formatIssues, type DevsecretsError } from '../core/errors.js';
+import type { Finding, Report } from '../core/findings.js';
+
+export interface Output {
+  /** Data for stdout (a trailing newline is added when missing). */
+  data(text: string): void;
+  /** A JSON document for stdout. */
+  json(document: unknown): void;
+  info(message: string): void;
+  warn(message: string): void;
+  /** A list of related lines under the previous message, indented. */
+  detail(lines: readonly string[]): void;
+  error(error: DevsecretsError): void;
+  /** Findings for a person, grouped by level. */
+  findings(report: Report): void;
+}
+
+interface Streams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+const PREFIX = 'devsecrets:';
+
+/** Creates the output for one invocation. */
+export function createOutput(streams: Streams = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Output {
+  const colour = streams.stderr.isTTY === true && streams.env.NO_COLOR === undefined;
+  const paint = (code: string, text: string): string => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const line = (text: string): void => {
+    streams.stderr.write(`${text}\n`);
+  };
+  const output: Output = {
+    data(text) {
+      streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    },
+    json(document) {
+      streams.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    },
+    info(message) {
+      line(`${PREFIX} ${message}`);
+    },
+    warn(message) {
+      line(`${PREFIX} ${paint('33', 'warning:')} ${message}`);
+    },
+    detail(lines) {
+      for (const text of lines) line(`${PREFIX}   ${text}`);
+    },
+    error(error) {
+      line(`${PREFIX} ${paint('31', 'error:')} ${error.message}`);
+      output.detail(formatIssues(error.issues));
+      if (error.hint !== undefined) line(`${PREFIX} ${paint('36', 'hint:')} ${error.hint}`);
+    },
+    findings(report) {
+      const levels = [
+        ['error', '31', 'errors'],
+        ['warn', '33', 'warnings'],
+        ['info', '36', 'notes'],
+      ] as const;
+      for (const [level, code, title] of levels) {
+        const group = report.findings.filter((finding) => finding.level === level);
+        if (group.length === 0) continue;
+        line(`${PREFIX} ${paint(code, `${group.length} ${group.length === 1 ? title.slice(0, -1) : title}`)}`);
+        for (const finding of group) line(`${PREFIX}   ${describeFinding(finding)}`);
+      }
+      if (report.findings.length === 0) line(`${PREFIX} no problems found`);
+    },
+  };
+  return output;
+}
+
+function describeFinding(finding: Finding): string {
+  return finding.fix === undefined ? `${finding.code} ${finding.message}` : `${finding.code} ${finding.message} (fix: ${finding.fix})`;
+}

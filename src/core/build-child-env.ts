@@ -1,0 +1,82 @@
+/**
+ * The environment `run` gives its child, and the decisions behind it, as data: which
+ * inherited values the store overrode, which were kept (`--prefer-env`), which store
+ * variables the manifest does not know, and every validation and security problem.
+ */
+import type { Issue } from './errors.js';
+import type { Manifest } from './manifest.js';
+import { defaultOf, evaluateValues, type Evaluation } from './evaluate.js';
+
+export interface BuildChildEnvOptions {
+  manifest: Manifest;
+  /** Values from the store (or from fresh fakes with `--ephemeral`). */
+  values: Readonly<Record<string, string>>;
+  inherited: Readonly<Record<string, string | undefined>>;
+  preferEnv?: boolean;
+  isolate?: boolean;
+  platform?: NodeJS.Platform;
+}
+
+export interface ChildEnv extends Evaluation {
+  env: Record<string, string>;
+  /** Manifest variables whose inherited value the store replaced. */
+  overridden: string[];
+  /** Manifest variables whose inherited value won over the store (`--prefer-env`). */
+  kept: string[];
+  /** Store variables the manifest does not declare. */
+  unknown: Issue[];
+}
+
+/** Passed through `--isolate` so the child can still find programs, its home, its terminal and its locale. */
+const ISOLATE_KEEP = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'TERM', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR'];
+const ISOLATE_KEEP_WINDOWS = [
+  'SYSTEMROOT', 'SYSTEMDRIVE', 'WINDIR', 'COMSPEC', 'PATHEXT', 'TEMP', 'TMP',
+  'USERPROFILE', 'APPDATA', 'LOCALAPPDATA', 'PROGRAMDATA', 'PROGRAMFILES', 'HOMEDRIVE', 'HOMEPATH',
+];
+
+/** No `DEVSECRETS_*` variable ever reaches a child: they locate identities. */
+export function isDevsecretsVar(name: string): boolean {
+  return name.toUpperCase().startsWith('DEVSECRETS_');
+}
+
+/**
+ * Builds the child environment. Precedence per manifest variable: the store value, unless
+ * `preferEnv` and the variable is inherited; then the inherited value; then the manifest
+ * default. Everything is validated afterwards, whatever its source.
+ */
+export function buildChildEnv(options: BuildChildEnvOptions): ChildEnv {
+  const { manifest, values, inherited } = options;
+  const windows = (options.platform ?? process.platform) === 'win32';
+  const env: Record<string, string> = {};
+  const keep = options.isolate ? new Set([...ISOLATE_KEEP, ...(windows ? ISOLATE_KEEP_WINDOWS : [])]) : undefined;
+  for (const [name, value] of Object.entries(inherited)) {
+    if (value === undefined || isDevsecretsVar(name)) continue;
+    if (keep && !keep.has(windows ? name.toUpperCase() : name)) continue;
+    env[name] = value;
+  }
+
+  const overridden: string[] = [];
+  const kept: string[] = [];
+  const resolved: Record<string, string | undefined> = {};
+  for (const [name, spec] of Object.entries(manifest.vars)) {
+    const fromStore = values[name];
+    const fromEnv = inherited[name];
+    let value: string | undefined;
+    if (fromStore !== undefined && !(options.preferEnv && fromEnv !== undefined)) {
+      value = fromStore;
+      if (fromEnv !== undefined && fromEnv !== fromStore) overridden.push(name);
+    } else if (fromEnv !== undefined) {
+      value = fromEnv;
+      if (fromStore !== undefined && fromStore !== fromEnv) kept.push(name);
+    } else {
+      value = defaultOf(spec);
+    }
+    resolved[name] = value;
+    if (value !== undefined) env[name] = value;
+  }
+
+  const unknown = Object.keys(values)
+    .filter((name) => !(name in manifest.vars))
+    .map((name) => ({ var: name, message: 'is in the store but not in the manifest' }));
+  return { env, overridden, kept, unknown, ...evaluateValues(manifest, resolved) };
+}

@@ -1,0 +1,100 @@
+/**
+ * The one error type devsecrets throws on purpose. It carries the exit code the CLI
+ * must use, a stable code users can grep for, an optional hint, and — for validation
+ * failures — every issue as data so `--json` can print them.
+ *
+ * Messages name variables, types and paths; they never contain a value.
+ */
+
+/** Exit codes of DESIGN.md's table. */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  config: 3,
+  store: 4,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Stable error codes: the finding codes of DESIGN.md plus a few command-level ones. */
+export type ErrorCode =
+  | 'USAGE'
+  | 'FAILURE'
+  | 'MANIFEST_MISSING'
+  | 'MANIFEST_INVALID'
+  | 'VALIDATION_FAILED'
+  | 'INSECURE_VALUE'
+  | 'UNKNOWN_VAR'
+  | 'FAKE_UNAVAILABLE'
+  | 'ENV_FILE_INVALID'
+  | 'STORE_MISSING'
+  | 'STORE_EXISTS'
+  | 'STORE_UNREADABLE'
+  | 'STORE_EXPIRED'
+  | 'STORE_LOCKED'
+  | 'IDENTITY_MISSING'
+  | 'IDENTITY_MISMATCH'
+  | 'FILE_PERMISSIONS'
+  | 'KEYCHAIN_UNAVAILABLE';
+
+/** One problem with one variable (or the manifest as a whole when `var` is absent). */
+export interface Issue {
+  var?: string;
+  message: string;
+}
+
+export interface DevsecretsErrorOptions {
+  hint?: string;
+  issues?: Issue[];
+  path?: string;
+  cause?: unknown;
+}
+
+const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
+  USAGE: ExitCode.usage,
+  FAILURE: ExitCode.failure,
+  MANIFEST_MISSING: ExitCode.config,
+  MANIFEST_INVALID: ExitCode.config,
+  VALIDATION_FAILED: ExitCode.config,
+  INSECURE_VALUE: ExitCode.config,
+  UNKNOWN_VAR: ExitCode.config,
+  FAKE_UNAVAILABLE: ExitCode.config,
+  ENV_FILE_INVALID: ExitCode.config,
+  STORE_MISSING: ExitCode.store,
+  STORE_EXISTS: ExitCode.store,
+  STORE_UNREADABLE: ExitCode.store,
+  STORE_EXPIRED: ExitCode.store,
+  STORE_LOCKED: ExitCode.store,
+  IDENTITY_MISSING: ExitCode.store,
+  IDENTITY_MISMATCH: ExitCode.store,
+  FILE_PERMISSIONS: ExitCode.store,
+  KEYCHAIN_UNAVAILABLE: ExitCode.store,
+};
+
+/**
+ * An expected failure with a code, an exit code and an optional hint.
+ * The message is lowercase, has no final period, and never contains a value.
+ */
+export class DevsecretsError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: ExitCodeValue;
+  readonly hint: string | undefined;
+  readonly issues: Issue[];
+  readonly path: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: DevsecretsErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DevsecretsError';
+    this.code = code;
+    this.exitCode = exitCodeOf[code];
+    this.hint = options.hint;
+    this.issues = options.issues ?? [];
+    this.path = options.path;
+  }
+}
+
+/** Formats issues as `NAME: reason` lines, the form every command prints. */
+export function formatIssues(issues: readonly Issue[]): string[] {
+  return issues.map((issue) => (issue.var === undefined ? issue.message : `${issue.var}: ${issue.message}`));
+}

@@ -1,0 +1,69 @@
+/**
+ * Findings: what `check` (and later `doctor`) report, each with a stable code users can
+ * grep for. Messages name variables and paths, never values.
+ */
+import type { Manifest } from './manifest.js';
+import { evaluateValues } from './evaluate.js';
+
+export type FindingCode =
+  | 'MANIFEST_INVALID' | 'STORE_MISSING' | 'STORE_UNREADABLE' | 'STORE_EXPIRED'
+  | 'FILE_PERMISSIONS' | 'IDENTITY_MISSING' | 'DRIFT_MISSING_VAR' | 'DRIFT_EXTRA_VAR'
+  | 'DRIFT_INVALID_VALUE' | 'DRIFT_MANIFEST_VERSION' | 'INSECURE_VALUE' | 'UNVERIFIED_VALUE'
+  | 'GITIGNORE_UNCOVERED' | 'EXAMPLE_IGNORED' | 'TRACKED_SECRET_FILE' | 'LEAKED_VALUE'
+  | 'SECRET_PATTERN' | 'ENV_CASE_CONFLICT' | 'ENV_FILE_SHADOW' | 'AUDIT_CHAIN_BROKEN';
+
+export type FindingLevel = 'error' | 'warn' | 'info';
+
+export interface Finding {
+  code: FindingCode;
+  level: FindingLevel;
+  message: string;
+  var?: string;
+  path?: string;
+  fix?: string;
+}
+
+/** The `--json` document of `check` and `doctor`. */
+export interface Report {
+  ok: boolean;
+  findings: Finding[];
+}
+
+/** `ok` is false as soon as one finding is at error level. */
+export function toReport(findings: Finding[]): Report {
+  return { ok: findings.every((finding) => finding.level !== 'error'), findings };
+}
+
+/**
+ * The pre-deploy gate: judges an environment (the process's or a dotenv file's) against
+ * the manifest with no store involved.
+ */
+export function checkEnvironment(manifest: Manifest, values: Readonly<Record<string, string | undefined>>, source: string): Finding[] {
+  const evaluation = evaluateValues(manifest, values);
+  const findings: Finding[] = [
+    ...evaluation.missing.map((issue): Finding => ({
+      code: 'DRIFT_MISSING_VAR', level: 'error', var: issue.var, message: `${issue.var} is required but not set in ${source}`,
+      fix: `define ${issue.var} in ${source}`,
+    })),
+    ...evaluation.invalid.map((issue): Finding => ({
+      code: 'DRIFT_INVALID_VALUE', level: 'error', var: issue.var, message: `${issue.var}: ${issue.message}`,
+      fix: `give ${issue.var} a value the manifest accepts`,
+    })),
+    ...evaluation.insecure.map((issue): Finding => ({
+      code: 'INSECURE_VALUE', level: 'error', var: issue.var, message: `${issue.var}: ${issue.message}`,
+      fix: `replace the value of ${issue.var}`,
+    })),
+  ];
+  const declared = new Map(Object.keys(manifest.vars).map((name) => [name.toUpperCase(), name]));
+  for (const name of Object.keys(values)) {
+    const match = declared.get(name.toUpperCase());
+    if (match !== undefined && match !== name && values[name] !== undefined) {
+      findings.push({
+        code: 'ENV_CASE_CONFLICT', level: 'warn', var: match,
+        message: `${name} differs from the manifest's ${match} only in case: Windows treats them as one variable`,
+        fix: `rename ${name} to ${match}`,
+      });
+    }
+  }
+  return findings;
+}

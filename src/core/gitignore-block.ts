@@ -1,0 +1,24 @@
+/**
+ * The marked block devsecrets owns inside a project's `.gitignore`. Only the text between
+ * the markers is ever rewritten; everything the team wrote stays as it was.
+ */
+export const BLOCK_START = '# >>> devsecrets >>>';
+export const BLOCK_END = '# <<< devsecrets <<<';
+
+/**
+ * Returns `existing` with the devsecrets block set to `rules` (replacing an earlier block,
+ * or appended at the end), and whether anything changed.
+ */
+export function withDevsecretsBlock(existing: string, rules: readonly string[]): { text: string; changed: boolean } {
+  const block = [BLOCK_START, ...rules, BLOCK_END].join('\n');
+  const start = existing.indexOf(BLOCK_START);
+  const end = existing.indexOf(BLOCK_END, start);
+  let text: string;
+  if (start !== -1 && end !== -1) {
+    text = existing.slice(0, start) + block + existing.slice(end + BLOCK_END.length);
+  } else {
+    const separator = existing === '' ? '' : existing.endsWith('\n') ? '\n' : '\n\n';
+    text = `${existing}${separator}${block}\n`;
+  }
+  return { text, changed: text !== existing };
+}

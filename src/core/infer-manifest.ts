@@ -1,0 +1,64 @@
+/**
+ * A first manifest guessed from a `.env.example`: every name, a type guessed from the
+ * example value, `secret` guessed from the name. Example values of secrets are dropped
+ * (they are sometimes real); those of other variables become defaults when they validate.
+ */
+import type { DotenvEntry } from './dotenv.js';
+import type { ManifestDocument, VarSpec } from './manifest-schema.js';
+import { DURATION_RE } from './manifest-schema.js';
+import { compileValidator } from './types/index.js';
+
+const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|API_?KEY|PRIVATE|CREDENTIAL|AUTH|SALT|SIGNING|_KEY$|^KEY$|DSN|DATABASE_URL|_URI$)/i;
+const PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+/** Builds a manifest document from dotenv entries (last definition of a name wins). */
+export function inferManifest(entries: readonly DotenvEntry[], schemaRef: string): ManifestDocument {
+  const vars: Record<string, VarSpec> = {};
+  for (const entry of entries) vars[entry.name] = inferSpec(entry.name, entry.value);
+  return { $schema: schemaRef, version: 1, ttl: '30d', vars };
+}
+
+function inferSpec(name: string, example: string): VarSpec {
+  const secret = SECRET_NAME.test(name) || PEM.test(example);
+  const spec = guessType(name, example, secret);
+  if (secret) return { ...spec, secret: true } as VarSpec;
+  if (example === '' || compileValidator(spec)(example) !== undefined) return spec;
+  return { ...spec, default: defaultValue(spec, example) } as VarSpec;
+}
+
+function guessType(name: string, example: string, secret: boolean): VarSpec {
+  if (PEM.test(example) || /PRIVATE_KEY/i.test(name)) return { type: 'private-key' };
+  if (example === 'true' || example === 'false') return { type: 'bool' };
+  if (/^(0|[1-9]\d*)$/.test(example)) return /PORT$/i.test(name) ? { type: 'port' } : { type: 'int' };
+  if (/^-?(0|[1-9]\d*)\.\d+$/.test(example)) return { type: 'number' };
+  if (DURATION_RE.test(example)) return { type: 'duration' };
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(example)) return { type: 'uuid' };
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(example)) return { type: 'email' };
+  const url = urlSpec(example);
+  if (url) return url;
+  if (secret || /KEY$/i.test(name)) return { type: 'token' };
+  return { type: 'string' };
+}
+
+function urlSpec(example: string): VarSpec | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(example)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(example);
+  } catch {
+    return undefined;
+  }
+  const protocol = url.protocol.slice(0, -1).toLowerCase();
+  const sslmode = url.searchParams.get('sslmode');
+  return {
+    type: 'url',
+    protocols: protocol === 'postgres' || protocol === 'postgresql' ? ['postgresql', 'postgres'] : [protocol],
+    ...(sslmode !== null && sslmode !== 'disable' ? { params: { sslmode } } : {}),
+  };
+}
+
+function defaultValue(spec: VarSpec, example: string): string | number | boolean {
+  if (spec.type === 'bool') return example === 'true';
+  if (spec.type === 'int' || spec.type === 'port' || spec.type === 'number') return Number(example);
+  return example;
+}

@@ -1,0 +1,116 @@
+/**
+ * The manifest's shape as one zod/mini definition. It is the single source for three
+ * things: the TypeScript types below, structural validation of `devsecrets.json`, and
+ * the published `manifest.schema.json` (see `manifestJsonSchema`).
+ *
+ * zod/mini rather than classic zod: it tree-shakes, so `devsecrets run` pays only for
+ * the checks it uses.
+ */
+import * as z from 'zod/mini';
+
+const common = {
+  secret: z.optional(z.boolean()),
+  required: z.optional(z.boolean()),
+  description: z.optional(z.string()),
+  example: z.optional(z.unknown()),
+};
+
+const nonNegativeInt = z.int().check(z.nonnegative());
+const positiveInt = z.int().check(z.positive());
+const stringList = z.array(z.string()).check(z.minLength(1));
+
+/** A duration like `30s`, `5m`, `2h`, `30d`, `250ms`. */
+export const DURATION_RE = /^(\d+)(ms|s|m|h|d|w)$/;
+const duration = z.string().check(z.regex(DURATION_RE, 'must be a duration like 30s, 5m, 2h or 30d'));
+
+const specs = [
+  z.strictObject({
+    type: z.literal('string'),
+    ...common,
+    default: z.optional(z.string()),
+    minLength: z.optional(nonNegativeInt),
+    maxLength: z.optional(nonNegativeInt),
+    pattern: z.optional(z.string()),
+  }),
+  z.strictObject({
+    type: z.literal('int'),
+    ...common,
+    default: z.optional(z.int()),
+    min: z.optional(z.int()),
+    max: z.optional(z.int()),
+  }),
+  z.strictObject({
+    type: z.literal('number'),
+    ...common,
+    default: z.optional(z.number()),
+    min: z.optional(z.number()),
+    max: z.optional(z.number()),
+  }),
+  z.strictObject({ type: z.literal('bool'), ...common, default: z.optional(z.boolean()) }),
+  z.strictObject({ type: z.literal('port'), ...common, default: z.optional(z.int()) }),
+  z.strictObject({ type: z.literal('enum'), ...common, default: z.optional(z.string()), values: stringList }),
+  z.strictObject({
+    type: z.literal('url'),
+    ...common,
+    default: z.optional(z.string()),
+    protocols: z.optional(stringList),
+    params: z.optional(z.record(z.string(), z.string())),
+    host: z.optional(stringList),
+  }),
+  z.strictObject({ type: z.literal('email'), ...common, default: z.optional(z.string()) }),
+  z.strictObject({ type: z.literal('hostname'), ...common, default: z.optional(z.string()) }),
+  z.strictObject({ type: z.literal('uuid'), ...common, default: z.optional(z.string()) }),
+  z.strictObject({
+    type: z.literal('duration'),
+    ...common,
+    default: z.optional(duration),
+    min: z.optional(duration),
+    max: z.optional(duration),
+  }),
+  z.strictObject({
+    type: z.literal('token'),
+    ...common,
+    default: z.optional(z.string()),
+    prefix: z.optional(z.string()),
+    length: z.optional(positiveInt),
+    charset: z.optional(z.enum(['alnum', 'hex', 'base64url'])),
+  }),
+  z.strictObject({
+    type: z.literal('bytes'),
+    ...common,
+    default: z.optional(z.string()),
+    encoding: z.optional(z.enum(['hex', 'base64', 'base64url'])),
+    length: z.optional(positiveInt),
+  }),
+  z.strictObject({
+    type: z.literal('private-key'),
+    ...common,
+    default: z.optional(z.string()),
+    algorithm: z.optional(z.enum(['rsa', 'ec', 'ed25519'])),
+    minBits: z.optional(positiveInt),
+    curve: z.optional(z.enum(['P-256', 'P-384', 'P-521'])),
+  }),
+  z.strictObject({ type: z.literal('json'), ...common, default: z.optional(z.unknown()) }),
+] as const;
+
+/** Every variable type the manifest knows, in the order the README documents them. */
+export const VAR_TYPES = specs.map((spec) => spec.shape.type.def.values[0]) as VarType[];
+
+export const varSpecSchema = z.discriminatedUnion('type', [...specs]);
+
+/** Names follow POSIX environment variable rules: letters, digits, underscore, no leading digit. */
+export const VAR_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const manifestSchema = z.strictObject({
+  $schema: z.optional(z.string()),
+  version: z.optional(nonNegativeInt),
+  ttl: z.optional(duration),
+  forbid: z.optional(z.array(z.string())),
+  vars: z.record(z.string().check(z.regex(VAR_NAME_RE, 'must be a valid environment variable name')), varSpecSchema),
+});
+
+export type VarSpec = z.infer<typeof varSpecSchema>;
+export type VarType = VarSpec['type'];
+export type ManifestDocument = z.infer<typeof manifestSchema>;
+/** The spec of one variable type, e.g. `SpecOf<'url'>`. */
+export type SpecOf<T extends VarType> = Extract<VarSpec, { type: T }>;

@@ -1,0 +1,82 @@
+/**
+ * `duration`: a whole number and a unit (`250ms`, `30s`, `5m`, `2h`, `30d`, `1w`), the
+ * spelling the manifest's own `ttl` uses. Bounds compare in milliseconds, so `90s` is
+ * within `min: "1m"`.
+ */
+import { DevsecretsError } from '../errors.js';
+import type { FakeRandom } from '../fake-random.js';
+import { DURATION_RE, type SpecOf } from '../manifest-schema.js';
+import { MIN_ABOVE_MAX, rule, type TypeDef } from './type-def.js';
+
+const UNIT_MS = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as const;
+type Unit = keyof typeof UNIT_MS;
+/** Largest first: the fake uses the coarsest unit that still offers a choice. */
+const UNITS = Object.keys(UNIT_MS) as Unit[];
+const FORMAT_REASON = 'must be a duration like 30s, 5m, 2h or 30d';
+/** Fakes with no `max` stay under an hour (or twice `min`), long enough for any timeout. */
+const DEFAULT_FAKE_MAX_MS = UNIT_MS.h;
+
+/** Milliseconds, or undefined when the text is not a duration or too long to count exactly. */
+function durationMs(text: string): number | undefined {
+  const match = DURATION_RE.exec(text);
+  if (match === null) return undefined;
+  const ms = Number(match[1]) * UNIT_MS[match[2] as Unit];
+  return Number.isSafeInteger(ms) ? ms : undefined;
+}
+
+/**
+ * Parses a duration such as `30d` or `250ms` into milliseconds.
+ * @throws DevsecretsError VALIDATION_FAILED when the text is not a duration, or is longer
+ * than 2^53 ms; the message does not repeat the text.
+ */
+export function parseDurationMs(text: string): number {
+  const ms = durationMs(text);
+  if (ms === undefined) {
+    throw new DevsecretsError('VALIDATION_FAILED', `invalid duration: ${FORMAT_REASON}, below 2^53 ms`);
+  }
+  return ms;
+}
+
+function rangeReason(spec: SpecOf<'duration'>): string {
+  if (spec.min !== undefined && spec.max !== undefined) return `must be a duration from ${spec.min} to ${spec.max}`;
+  if (spec.min !== undefined) return `must be a duration of at least ${spec.min}`;
+  if (spec.max !== undefined) return `must be a duration of at most ${spec.max}`;
+  return FORMAT_REASON;
+}
+
+function fakeDuration(minMs: number, maxMs: number, random: FakeRandom): string {
+  const choices = UNITS.map((unit) => {
+    const size = UNIT_MS[unit];
+    return { unit, first: Math.max(1, Math.ceil(minMs / size)), last: Math.floor(maxMs / size) };
+  });
+  const pick = choices.find(({ first, last }) => last > first) ?? choices.find(({ first, last }) => last >= first);
+  return pick === undefined ? '0s' : `${random.intBetween(pick.first, pick.last)}${pick.unit}`;
+}
+
+export const durationType: TypeDef<SpecOf<'duration'>> = {
+  checkOptions(spec) {
+    const problems: string[] = [];
+    const min = spec.min === undefined ? undefined : durationMs(spec.min);
+    const max = spec.max === undefined ? undefined : durationMs(spec.max);
+    if (spec.min !== undefined && min === undefined) problems.push('min is too long');
+    if (spec.max !== undefined && max === undefined) problems.push('max is too long');
+    if (min !== undefined && max !== undefined && min > max) problems.push(MIN_ABOVE_MAX);
+    return problems;
+  },
+  valueChecks(spec) {
+    const min = spec.min === undefined ? undefined : durationMs(spec.min);
+    const max = spec.max === undefined ? undefined : durationMs(spec.max);
+    const reason = rangeReason(spec);
+    return [
+      rule((value) => {
+        const ms = durationMs(value);
+        return ms !== undefined && (min === undefined || ms >= min) && (max === undefined || ms <= max);
+      }, reason),
+    ];
+  },
+  fake(spec, random) {
+    const min = spec.min === undefined ? 0 : (durationMs(spec.min) ?? 0);
+    const max = spec.max === undefined ? Math.min(Math.max(min * 2, DEFAULT_FAKE_MAX_MS), Number.MAX_SAFE_INTEGER) : durationMs(spec.max);
+    return fakeDuration(min, max ?? 0, random);
+  },
+};

@@ -1,0 +1,80 @@
+/**
+ * The store is plain age: the Debian `age` CLI opens it with the identity file. And the
+ * store lock serialises concurrent writers, so no `set` is lost.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, STANDARD_MANIFEST, cleanupProjects, createProject, statusOf, type RunResult } from '../helpers/cli.js';
+
+afterEach(cleanupProjects);
+
+const hasAge = spawnSync('age', ['--version']).status === 0;
+
+describe('interop with age', () => {
+  it.skipIf(!hasAge)('age -d -i <identity file> .devsecrets/store.age prints the store document', () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    expect(project.run(['init']).code).toBe(0);
+    expect(project.run(['set', 'LOG_LEVEL', 'error']).code).toBe(0);
+
+    const age = spawnSync('age', ['-d', '-i', project.identityFile(), '.devsecrets/store.age'], { cwd: project.dir, encoding: 'utf8' });
+
+    expect(age.status, age.stderr).toBe(0);
+    const document = JSON.parse(age.stdout) as {
+      format: number;
+      manifest: { version: number; digest: string };
+      createdAt: string;
+      expiresAt: string;
+      vars: Record<string, { value: string; origin: string; updatedAt: string }>;
+    };
+    expect(document.format).toBe(1);
+    expect(document.manifest.version).toBe(1);
+    expect(document.manifest.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(Date.parse(document.expiresAt) - Date.parse(document.createdAt)).toBe(30 * 24 * 3600 * 1000);
+    expect(Object.keys(document.vars).sort()).toEqual(Object.keys(STANDARD_MANIFEST.vars).sort());
+    expect(document.vars.LOG_LEVEL).toMatchObject({ value: 'error', origin: 'set' });
+    expect(document.vars.STRIPE_KEY?.origin).toBe('generated');
+    expect(document.vars.STRIPE_KEY?.value).toBe(project.run(['get', 'STRIPE_KEY']).stdout.trim());
+  });
+
+  it.skipIf(!hasAge)('a store written by age is read by devsecrets', () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    expect(project.run(['init']).code).toBe(0);
+    const plain = spawnSync('age', ['-d', '-i', project.identityFile(), '.devsecrets/store.age'], { cwd: project.dir });
+    const document = JSON.parse(plain.stdout.toString('utf8')) as { vars: Record<string, { value: string; origin: string; updatedAt: string }> };
+    document.vars.LOG_LEVEL = { value: 'debug', origin: 'imported', updatedAt: new Date().toISOString() };
+    const recipient = (JSON.parse(project.read('.devsecrets', 'store.json')) as { recipient: string }).recipient;
+
+    const encrypted = spawnSync('age', ['-r', recipient, '-o', '.devsecrets/store.age'], { cwd: project.dir, input: JSON.stringify(document) });
+    expect(encrypted.status).toBe(0);
+
+    expect(project.run(['get', 'LOG_LEVEL']).stdout).toBe('debug\n');
+  });
+});
+
+describe('concurrency', () => {
+  it('10 concurrent set processes for different names all persist', async () => {
+    const names = Array.from({ length: 10 }, (_, index) => `FLAG_${index}`);
+    const vars: Record<string, object> = {};
+    for (const name of names) vars[name] = { type: 'string' };
+    const project = createProject({ manifest: { version: 1, vars } });
+    expect(project.run(['init']).code).toBe(0);
+
+    const results = await Promise.all(names.map((name) => setAsync(project.dir, project.env, name, `value-of-${name}`)));
+
+    for (const [index, result] of results.entries()) expect(result.code, `${names[index]}: ${result.stderr}`).toBe(0);
+    for (const name of names) expect(project.run(['get', name]).stdout).toBe(`value-of-${name}\n`);
+  });
+});
+
+function setAsync(cwd: string, env: Record<string, string>, name: string, value: string): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'set', name], { cwd, env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (status, signal) => resolve({ code: statusOf(status, signal), stdout, stderr }));
+    child.stdin.end(value);
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * The real Secret Service runs only when a D-Bus session is present. Locally:
+ *   dbus-run-session -- sh -c 'echo | gnome-keyring-daemon --unlock --components=secrets >/dev/null; npx vitest run test/integration/keychain.test.ts'
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { generateKeyPair } from '../../src/adapters/age-cipher.js';
+import { openKeychain } from '../../src/adapters/keychain.js';
+import { bundleForChild, useTmpDir } from '../helpers/tmp.js';
+
+const tmp = useTmpDir();
+
+describe.skipIf(process.platform !== 'linux')('keychain probing on Linux', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('reports no keychain at once when there is no D-Bus session', async () => {
+    vi.stubEnv('DBUS_SESSION_BUS_ADDRESS', undefined);
+    const started = performance.now();
+    expect(await openKeychain()).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+
+  it('gives up on a bus that never answers, and lets the process exit', async () => {
+    const dir = tmp();
+    const bundle = await bundleForChild('adapters/keychain', dir);
+    const script = join(dir, 'probe.mjs');
+    await writeFile(
+      script,
+      `import { openKeychain } from ${JSON.stringify(bundle)};
+       const started = Date.now();
+       const keychain = await openKeychain({ timeoutMs: 500 });
+       process.stdout.write(JSON.stringify({ available: keychain !== undefined, ms: Date.now() - started }));`,
+    );
+    const silent: Socket[] = [];
+    const bus = createServer((socket) => silent.push(socket));
+    const socketPath = join(dir, 'bus.sock');
+    bus.listen(socketPath);
+    await once(bus, 'listening');
+    try {
+      const child = spawn(process.execPath, [script], {
+        env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${socketPath}` },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+      const result = JSON.parse(output) as { available: boolean; ms: number };
+      expect(result.available).toBe(false);
+      expect(result.ms).toBeLessThan(1500);
+    } finally {
+      for (const socket of silent) socket.destroy();
+      bus.close();
+    }
+  });
+});
+
+describe.skipIf(!process.env.DBUS_SESSION_BUS_ADDRESS)('the real OS keychain', () => {
+  it('stores, reads and deletes an identity under service devsecrets', async () => {
+    const keychain = await openKeychain();
+    expect(keychain).toBeDefined();
+    if (keychain === undefined) return;
+    const storeId = `test-${randomUUID()}`;
+    const { identity } = await generateKeyPair();
+    try {
+      expect(await keychain.get(storeId)).toBeUndefined();
+      await keychain.set(storeId, identity);
+      expect(await keychain.get(storeId)).toBe(identity);
+      const replacement = (await generateKeyPair()).identity;
+      await keychain.set(storeId, replacement);
+      expect(await keychain.get(storeId)).toBe(replacement);
+      const keytar = (await import('keytar')).default;
+      expect(await keytar.getPassword('devsecrets', storeId)).toBe(replacement);
+    } finally {
+      await keychain.delete(storeId);
+    }
+    expect(await keychain.get(storeId)).toBeUndefined();
+    expect(await keychain.delete(storeId)).toBe(false);
+  });
+});

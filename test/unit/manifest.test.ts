@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { DevsecretsError } from '../../src/core/errors.js';
+import { parseManifest } from '../../src/core/manifest.js';
+
+function parse(document: unknown): ReturnType<typeof parseManifest> {
+  return parseManifest(typeof document === 'string' ? document : JSON.stringify(document, null, 2), '/p/devsecrets.json', '/p');
+}
+
+function failure(document: unknown): DevsecretsError {
+  try {
+    parse(document);
+  } catch (error) {
+    expect(error).toBeInstanceOf(DevsecretsError);
+    return error as DevsecretsError;
+  }
+  throw new Error('expected the manifest to be refused');
+}
+
+describe('parseManifest', () => {
+  it('accepts the manifest of the design document', () => {
+    const manifest = parse({
+      $schema: './node_modules/devsecrets/manifest.schema.json',
+      version: 3,
+      ttl: '30d',
+      forbid: ['*.prod.example.com', '/sk_live_[A-Za-z0-9]+/'],
+      vars: {
+        DATABASE_URL: { type: 'url', protocols: ['postgresql', 'postgres'], params: { sslmode: 'require' }, secret: true },
+        API_TIMEOUT: { type: 'int', min: 1, max: 120, default: 30 },
+        STRIPE_KEY: { type: 'token', prefix: 'sk_test_', length: 32, secret: true },
+        JWT_PRIVATE_KEY: { type: 'private-key', algorithm: 'rsa', minBits: 2048, secret: true },
+        SESSION_KEY: { type: 'bytes', encoding: 'base64', length: 32, secret: true },
+        LOG_LEVEL: { type: 'enum', values: ['debug', 'info', 'warn', 'error'], default: 'info' },
+      },
+    });
+    expect(manifest.version).toBe(3);
+    expect(manifest.ttlMs).toBe(30 * 24 * 3600 * 1000);
+    expect(Object.keys(manifest.vars)).toHaveLength(6);
+    expect(manifest.forbid.map((rule) => rule.source)).toEqual(['*.prod.example.com', '/sk_live_[A-Za-z0-9]+/']);
+    expect(manifest.digest).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('defaults version to 1 and ttl to 30d', () => {
+    const manifest = parse({ vars: { PORT: { type: 'port' } } });
+    expect(manifest.version).toBe(1);
+    expect(manifest.ttl).toBe('30d');
+  });
+
+  it('names the line and column of a JSON syntax error', () => {
+    const error = failure('{\n  "vars": {\n    "A": { "type": "int", }\n  }\n}');
+    expect(error.code).toBe('MANIFEST_INVALID');
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toMatch(/line 3, column \d+/);
+  });
+
+  it('reports every problem at once, each with its variable', () => {
+    const error = failure({
+      vars: {
+        UNKNOWN_FIELD: { type: 'string', colour: 'red' },
+        UNKNOWN_TYPE: { type: 'banana' },
+        SECRET_DEFAULT: { type: 'string', secret: true, default: 'x' },
+        Foo: { type: 'string' },
+        FOO: { type: 'string' },
+        BAD_REGEX: { type: 'string', pattern: '([a-z' },
+        MIN_MAX: { type: 'int', min: 10, max: 1 },
+      },
+    });
+    const named = error.issues.map((issue) => issue.var);
+    // Structural problems stop the semantic pass, so check them in two steps.
+    expect(named).toEqual(expect.arrayContaining(['UNKNOWN_FIELD', 'UNKNOWN_TYPE']));
+    expect(error.issues.find((issue) => issue.var === 'UNKNOWN_FIELD')?.message).toContain('"colour"');
+
+    const semantic = failure({
+      vars: {
+        SECRET_DEFAULT: { type: 'string', secret: true, default: 'x' },
+        Foo: { type: 'string' },
+        FOO: { type: 'string' },
+        BAD_REGEX: { type: 'string', pattern: '([a-z' },
+        MIN_MAX: { type: 'int', min: 10, max: 1 },
+      },
+    });
+    expect(semantic.issues.map((issue) => issue.var)).toEqual(expect.arrayContaining(['SECRET_DEFAULT', 'FOO', 'BAD_REGEX', 'MIN_MAX']));
+  });
+
+  it('refuses unknown top-level fields and bad names', () => {
+    expect(failure({ vars: {}, extra: 1 }).issues[0]?.message).toContain('"extra"');
+    expect(failure({ vars: { '1BAD': { type: 'string' } } }).issues.length).toBeGreaterThan(0);
+  });
+
+  it('refuses an invalid forbid regex', () => {
+    expect(failure({ forbid: ['/([/'], vars: {} }).issues[0]?.message).toMatch(/forbid\[0\]/);
+  });
+
+  it('digests content, not formatting', () => {
+    const a = parseManifest('{"vars":{"A":{"type":"int","min":1}}}', '/p/m.json', '/p');
+    const b = parseManifest('{\n  "vars": { "A": { "min": 1, "type": "int" } }\n}\n', '/p/m.json', '/p');
+    const c = parseManifest('{"vars":{"A":{"type":"int","min":2}}}', '/p/m.json', '/p');
+    expect(a.digest).toBe(b.digest);
+    expect(a.digest).not.toBe(c.digest);
+  });
+});
