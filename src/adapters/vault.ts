@@ -102,7 +102,16 @@ export async function createStore(manifest: Manifest, env: NodeJS.ProcessEnv, op
     const hasStore = existsSync(paths.store);
     const hasIdentity = previous !== undefined && (await identityExists(previous.storeId, previous.identity, env));
     if (hasStore && !options.force) {
-      if (previous !== undefined && hasIdentity) return { status: 'kept' };
+      if (previous !== undefined && hasIdentity) {
+        // "Kept" must mean usable: a store that does not open is reported, not praised.
+        try {
+          await openStore(root, env);
+        } catch (error) {
+          if (!(error instanceof DevsecretsError)) throw error;
+          throw new DevsecretsError(error.code, error.message, { hint: 'devsecrets init --force starts over (values you set are lost)', cause: error });
+        }
+        return { status: 'kept' };
+      }
       throw explainBrokenStore(previous);
     }
 

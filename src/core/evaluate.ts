@@ -7,7 +7,7 @@ import type { Issue } from './errors.js';
 import type { Manifest } from './manifest.js';
 import type { VarSpec } from './manifest-schema.js';
 import { findInsecureReason } from './insecure.js';
-import { compileValidator, type Validator } from './types/index.js';
+import { compileValidator } from './types/index.js';
 
 export interface Evaluation {
   /** Required variables with no value. */
@@ -24,7 +24,7 @@ export interface Evaluation {
  */
 export function evaluateValue(manifest: Manifest, name: string, spec: VarSpec, value: string): { invalid?: Issue; insecure?: Issue } {
   const result: { invalid?: Issue; insecure?: Issue } = {};
-  const reason = validatorFor(spec)(value);
+  const reason = compileValidator(spec)(value);
   if (reason !== undefined) result.invalid = { var: name, message: reason };
   const insecure = findInsecureReason(spec, value, manifest.forbid);
   if (insecure !== undefined) result.insecure = { var: name, message: insecure };
@@ -47,20 +47,6 @@ export function evaluateValues(manifest: Manifest, values: Readonly<Record<strin
     if (insecure) evaluation.insecure.push(insecure);
   }
   return evaluation;
-}
-
-// Manifests repeat the same spec for many variables; compiling each distinct spec once
-// keeps a 1,000-variable `run` close to a 20-variable one.
-const validators = new Map<string, Validator>();
-
-function validatorFor(spec: VarSpec): Validator {
-  const key = JSON.stringify(spec);
-  let validator = validators.get(key);
-  if (validator === undefined) {
-    validator = compileValidator(spec);
-    validators.set(key, validator);
-  }
-  return validator;
 }
 
 /** The manifest default of a non-secret variable as an environment string, if it has one. */

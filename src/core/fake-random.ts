@@ -9,15 +9,19 @@ import { createHmac } from 'node:crypto';
 /** The smallest seed accepted: 128 bits. */
 export const MIN_SEED_BYTES = 16;
 
-export const DIGITS = '0123456789';
+/** Lowercase letters and digits: for host labels and user names, which are case-insensitive. */
 export const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+/** Letters and digits. */
 export const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** Lowercase hex digits. */
 export const HEX = '0123456789abcdef';
+/** The base64url alphabet. */
 export const BASE64URL = `${ALNUM}_-`;
 
 const STREAM_LABEL = 'devsecrets/fake/v1\0';
 
 /**
+ * Checks that a seed is long enough to key fakes and tags.
  * @throws RangeError when the seed is shorter than {@link MIN_SEED_BYTES}: seeds come from
  * the store or `--seed`, which validate them first, so a short one here is a bug.
  */
@@ -53,9 +57,13 @@ export class FakeRandom {
 
   /**
    * A uniform integer in [min, max] (inclusive), by rejection sampling so no value is
-   * favoured. Both bounds must be safe integers with min <= max.
+   * favoured.
+   * @throws RangeError unless both bounds are safe integers with min <= max.
    */
   intBetween(min: number, max: number): number {
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) {
+      throw new RangeError('intBetween needs safe integer bounds with min <= max');
+    }
     const span = BigInt(max) - BigInt(min) + 1n;
     if (span === 1n) return min;
     const bits = (span - 1n).toString(2).length;

@@ -3,7 +3,7 @@
  * grep for. Messages name variables and paths, never values.
  */
 import type { Manifest } from './manifest.js';
-import { evaluateValues } from './evaluate.js';
+import { defaultOf, evaluateValues } from './evaluate.js';
 
 export type FindingCode =
   | 'MANIFEST_INVALID' | 'STORE_MISSING' | 'STORE_UNREADABLE' | 'STORE_EXPIRED'
@@ -39,7 +39,10 @@ export function toReport(findings: Finding[]): Report {
  * the manifest with no store involved.
  */
 export function checkEnvironment(manifest: Manifest, values: Readonly<Record<string, string | undefined>>, source: string): Finding[] {
-  const evaluation = evaluateValues(manifest, values);
+  // As in `run`, a variable the environment leaves out takes its manifest default.
+  const resolved: Record<string, string | undefined> = {};
+  for (const [name, spec] of Object.entries(manifest.vars)) resolved[name] = values[name] ?? defaultOf(spec);
+  const evaluation = evaluateValues(manifest, resolved);
   const findings: Finding[] = [
     ...evaluation.missing.map((issue): Finding => ({
       code: 'DRIFT_MISSING_VAR', level: 'error', var: issue.var, message: `${issue.var} is required but not set in ${source}`,

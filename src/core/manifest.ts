@@ -6,10 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { DevsecretsError, type Issue } from './errors.js';
-import { manifestSchema, type ManifestDocument, type VarSpec } from './manifest-schema.js';
+import { manifestSchema, varSpecSchema, type ManifestDocument, type VarSpec } from './manifest-schema.js';
 import { checkSpec } from './types/index.js';
 import { parseDurationMs } from './types/duration.js';
 import { compileForbidRule, type ForbidRule } from './insecure.js';
+import { jsonErrorOffset } from './json-error-offset.js';
 
 export const MANIFEST_FILE = 'devsecrets.json';
 export const DEFAULT_TTL = '30d';
@@ -36,35 +37,63 @@ export interface Manifest {
 export function parseManifest(text: string, path: string, root: string): Manifest {
   const raw = parseJson(text, path);
   const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw invalid(path, parsed.error.issues.map(issueFromZod));
+  const issues: Issue[] = [];
+  let vars: Record<string, VarSpec>;
+  let forbidSources: unknown[];
+  if (parsed.success) {
+    vars = parsed.data.vars;
+    forbidSources = parsed.data.forbid ?? [];
+  } else {
+    // Keep going on whatever is well-formed, so one run reports every problem.
+    issues.push(...parsed.error.issues.map(issueFromZod));
+    const document = isRecord(raw) ? raw : {};
+    vars = wellFormedVars(document.vars);
+    forbidSources = Array.isArray(document.forbid) ? document.forbid : [];
   }
-  const document = parsed.data;
-  const issues = checkDocument(document);
+  issues.push(...checkVars(vars));
   const forbid: ForbidRule[] = [];
-  for (const [index, pattern] of (document.forbid ?? []).entries()) {
+  for (const [index, pattern] of forbidSources.entries()) {
+    if (typeof pattern !== 'string') continue;
     const rule = compileForbidRule(pattern);
     if (typeof rule === 'string') issues.push({ message: `forbid[${index}]: ${rule}` });
     else forbid.push(rule);
   }
-  if (issues.length > 0) throw invalid(path, issues);
-  const ttl = document.ttl ?? DEFAULT_TTL;
+  const ttl = (parsed.success ? parsed.data.ttl : undefined) ?? DEFAULT_TTL;
+  let ttlMs = 0;
+  try {
+    ttlMs = parseDurationMs(ttl);
+  } catch {
+    issues.push({ message: 'ttl: is too long' });
+  }
+  if (issues.length > 0 || !parsed.success) throw invalid(path, issues);
+  const document = parsed.data;
   return {
     path,
     root,
     version: document.version ?? 1,
     ttl,
-    ttlMs: parseDurationMs(ttl),
+    ttlMs,
     forbid,
-    vars: document.vars,
+    vars,
     digest: digestOf(document),
   };
 }
 
-function checkDocument(document: ManifestDocument): Issue[] {
+/** The variables whose spec is well-formed on its own, from a document that failed as a whole. */
+function wellFormedVars(rawVars: unknown): Record<string, VarSpec> {
+  const vars: Record<string, VarSpec> = {};
+  if (!isRecord(rawVars)) return vars;
+  for (const [name, spec] of Object.entries(rawVars)) {
+    const parsed = varSpecSchema.safeParse(spec);
+    if (parsed.success) vars[name] = parsed.data;
+  }
+  return vars;
+}
+
+function checkVars(vars: Record<string, VarSpec>): Issue[] {
   const issues: Issue[] = [];
   const byFoldedName = new Map<string, string>();
-  for (const [name, spec] of Object.entries(document.vars)) {
+  for (const [name, spec] of Object.entries(vars)) {
     const folded = name.toUpperCase();
     const other = byFoldedName.get(folded);
     if (other !== undefined) {
@@ -77,13 +106,15 @@ function checkDocument(document: ManifestDocument): Issue[] {
   return issues;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 function parseJson(text: string, path: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (error) {
-    const position = /position (\d+)/.exec(String((error as Error).message));
-    const where = position ? ` at ${lineAndColumn(text, Number(position[1]))}` : '';
-    throw new DevsecretsError('MANIFEST_INVALID', `${path} is not valid JSON${where}`, {
+  } catch {
+    throw new DevsecretsError('MANIFEST_INVALID', `${path} is not valid JSON at ${lineAndColumn(text, jsonErrorOffset(text))}`, {
       path,
       hint: 'fix the JSON syntax; devsecrets schema shows the expected shape',
     });

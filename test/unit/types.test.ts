@@ -109,8 +109,9 @@ describe('validators', () => {
     for (const good of ['dev@example.test', 'first.last+tag@mail.example.co']) {
       expect(reason({ type: 'email' }, good)).toBeUndefined();
     }
-    for (const bad of ['dev@localhost', 'dev', '@example.test', 'a@@example.test', 'a b@example.test', '.a@example.test', 'a..b@x.io', 'Dev <dev@x.io>', 'a@-x.io']) {
-      expect(reason({ type: 'email' }, bad)).toBe('must be an email address');
+    const bad = ['dev@localhost', 'dev', '@example.test', 'a@@example.test', 'a b@example.test', '.a@example.test'];
+    for (const value of [...bad, 'a..b@x.io', 'Dev <dev@x.io>', 'a@-x.io']) {
+      expect(reason({ type: 'email' }, value)).toBe('must be an email address');
     }
   });
 
@@ -118,7 +119,8 @@ describe('validators', () => {
     for (const good of ['localhost', 'api.example.com', '1.2.3.4', 'a-b.c']) {
       expect(reason({ type: 'hostname' }, good)).toBeUndefined();
     }
-    for (const bad of ['-a.com', 'a-.com', 'a..com', 'a.com.', 'a_b.com', `${'a'.repeat(64)}.com`, `${'a.'.repeat(127)}ab`, '']) {
+    const tooLong = [`${'a'.repeat(64)}.com`, `${'a.'.repeat(127)}ab`];
+    for (const bad of ['-a.com', 'a-.com', 'a..com', 'a.com.', 'a_b.com', '', ...tooLong]) {
       expect(reason({ type: 'hostname' }, bad)).toBe('must be a valid hostname');
     }
   });
@@ -126,7 +128,8 @@ describe('validators', () => {
   it('uuid: 8-4-4-4-12 hex, any case', () => {
     expect(reason({ type: 'uuid' }, '123e4567-e89b-12d3-a456-426614174000')).toBeUndefined();
     expect(reason({ type: 'uuid' }, '123E4567-E89B-12D3-A456-426614174000')).toBeUndefined();
-    for (const bad of ['123e4567e89b12d3a456426614174000', '{123e4567-e89b-12d3-a456-426614174000}', '123e4567-e89b-12d3-a456-42661417400g']) {
+    const uuid = '123e4567-e89b-12d3-a456-426614174000';
+    for (const bad of [uuid.replaceAll('-', ''), `{${uuid}}`, `${uuid.slice(0, -1)}g`, `${uuid}0`]) {
       expect(reason({ type: 'uuid' }, bad)).toBe('must be a uuid');
     }
   });
@@ -177,7 +180,9 @@ describe('validators', () => {
     expect(reason({ type: 'bytes', encoding: 'hex', length: 2 }, 'beef')).toBeUndefined();
     expect(reason({ type: 'bytes', encoding: 'hex', length: 2 }, 'BEEF')).toBeUndefined();
     for (const bad of ['BeEf', 'bee', 'bexf']) {
-      expect(reason({ type: 'bytes', encoding: 'hex' }, bad)).toBe('must be hex with an even number of digits, all lowercase or all uppercase');
+      expect(reason({ type: 'bytes', encoding: 'hex' }, bad)).toBe(
+        'must be hex with an even number of digits, all lowercase or all uppercase',
+      );
     }
     expect(reason({ type: 'bytes' }, '')).toBe('must not be empty');
   });
@@ -303,9 +308,9 @@ describe('checkSpec', () => {
     expect(problems({ type: 'private-key', algorithm: 'rsa', curve: 'P-256' })).toEqual(['curve requires algorithm ec']);
     expect(problems({ type: 'private-key', algorithm: 'ed25519', minBits: 256 })).toEqual(['minBits does not apply to ed25519 keys']);
     expect(problems({ type: 'private-key', algorithm: 'ec', curve: 'P-256', minBits: 384 })).toEqual([
-      'curve P-256 is smaller than minBits',
+      'minBits exceeds curve P-256',
     ]);
-    expect(problems({ type: 'private-key', algorithm: 'ec', minBits: 600 })).toEqual(['no supported curve has 600 bits']);
+    expect(problems({ type: 'private-key', algorithm: 'ec', minBits: 600 })).toEqual(['minBits exceeds every supported curve']);
     expect(problems({ type: 'private-key', minBits: 16384 })).toEqual([
       'minBits must be at most 8192 for rsa, so a fake key can be generated',
     ]);
@@ -338,8 +343,15 @@ describe('checkSpec', () => {
 
 describe('generateFake', () => {
   it('builds the fakes the design shows', () => {
-    const url = generateFake('DATABASE_URL', { type: 'url', protocols: ['postgresql', 'postgres'], params: { sslmode: 'require' }, secret: true }, SEED);
-    expect(url).toMatch(/^postgresql:\/\/dev_[a-z0-9]{6}:FAKE[A-Za-z0-9]{24}@localhost:5432\/app_fake\?sslmode=require$/);
+    const databaseUrl: VarSpec = {
+      type: 'url',
+      protocols: ['postgresql', 'postgres'],
+      params: { sslmode: 'require' },
+      secret: true,
+    };
+    expect(generateFake('DATABASE_URL', databaseUrl, SEED)).toMatch(
+      /^postgresql:\/\/dev_[a-z0-9]{6}:FAKE[A-Za-z0-9]{24}@localhost:5432\/app_fake\?sslmode=require$/,
+    );
     expect(generateFake('STRIPE_KEY', { type: 'token', prefix: 'sk_test_', length: 32, secret: true }, SEED)).toMatch(
       /^sk_test_FAKE[A-Za-z0-9]{20}$/,
     );

@@ -8,7 +8,10 @@ import { rule, type TypeDef } from './type-def.js';
 
 type Encoding = NonNullable<SpecOf<'bytes'>['encoding']>;
 
-/** Re-encoding what Node decoded reproduces the text only if it was canonical: no stray characters, right padding, zero spare bits. */
+/**
+ * Re-encoding what Node decoded reproduces the text only if it was canonical: no stray
+ * characters, the right padding, zero spare bits.
+ */
 function roundTrips(text: string, encoding: 'base64' | 'base64url'): boolean {
   return Buffer.from(text, encoding).toString(encoding) === text;
 }
@@ -25,6 +28,7 @@ const ENCODINGS: Record<Encoding, { valid: (text: string) => boolean; reason: st
 /** Random bytes in a fake when the manifest gives no `length`: 256 bits, enough for any symmetric key. */
 const DEFAULT_LENGTH = 32;
 
+/** Strictly decoded `encoding` (default base64) of exactly `length` bytes; fakes are random bytes (32 by default). */
 export const bytesType: TypeDef<SpecOf<'bytes'>> = {
   checkOptions: () => [],
   valueChecks(spec) {

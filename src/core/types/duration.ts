@@ -53,6 +53,7 @@ function fakeDuration(minMs: number, maxMs: number, random: FakeRandom): string 
   return pick === undefined ? '0s' : `${random.intBetween(pick.first, pick.last)}${pick.unit}`;
 }
 
+/** Durations within `min`/`max`; fakes use the coarsest unit that leaves a choice, like `37m`. */
 export const durationType: TypeDef<SpecOf<'duration'>> = {
   checkOptions(spec) {
     const problems: string[] = [];
@@ -76,7 +77,7 @@ export const durationType: TypeDef<SpecOf<'duration'>> = {
   },
   fake(spec, random) {
     const min = spec.min === undefined ? 0 : (durationMs(spec.min) ?? 0);
-    const max = spec.max === undefined ? Math.min(Math.max(min * 2, DEFAULT_FAKE_MAX_MS), Number.MAX_SAFE_INTEGER) : durationMs(spec.max);
-    return fakeDuration(min, max ?? 0, random);
+    const max = spec.max === undefined ? Math.max(min * 2, DEFAULT_FAKE_MAX_MS) : (durationMs(spec.max) ?? 0);
+    return fakeDuration(min, Math.min(max, Number.MAX_SAFE_INTEGER), random);
   },
 };

@@ -41,12 +41,14 @@ function fakeLabel(random: FakeRandom): string {
   return `fake-${random.chars(LOWER_ALNUM, 8)}`;
 }
 
+/** Host names; fakes are `fake-<random>.example.test`. */
 export const hostnameType: TypeDef<SpecOf<'hostname'>> = {
   checkOptions: () => [],
   valueChecks: () => [rule(isHostname, 'must be a valid hostname')],
   fake: (_spec, random) => `${fakeLabel(random)}.example.test`,
 };
 
+/** Email addresses; fakes are `fake-<random>@example.test`. */
 export const emailType: TypeDef<SpecOf<'email'>> = {
   checkOptions: () => [],
   valueChecks: () => [rule(isEmail, 'must be an email address')],

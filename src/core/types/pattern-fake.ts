@@ -50,19 +50,22 @@ class Unsupported extends Error {}
 
 /**
  * A generator for strings of `minLength`..`maxLength` characters that `pattern` matches
- * as a whole, or undefined when the pattern uses syntax outside the subset or admits no
- * such string of practical length. Lengths count UTF-16 code units, like `String.length`.
+ * as a whole, or undefined when the pattern is not a valid JS regex, uses syntax outside
+ * the subset, or admits no such string of practical length. Lengths count UTF-16 code
+ * units, like `String.length`.
  */
 export function compilePatternFake(pattern: string, minLength = 0, maxLength = Infinity): PatternFake | undefined {
   let root: PatternNode;
   try {
+    // The parser is lenient where JS is strict (`[z-a]`, `a{2,1}`), so JS vets the syntax first.
+    new RegExp(pattern);
     root = new PatternParser(pattern).parse();
   } catch (error) {
-    if (error instanceof Unsupported) return undefined;
+    if (error instanceof Unsupported || error instanceof SyntaxError) return undefined;
     throw error;
   }
   const cap = Math.min(maxLength, Math.max(minLength, shortestLength(root)) + LENGTH_SLACK, MAX_FAKE_LENGTH);
-  if (!(cap >= minLength)) return undefined;
+  if (cap < minLength) return undefined;
   const lengths = new LengthSets(cap);
   const targets = bitsOf(lengths.of(root)).filter((length) => length >= minLength);
   if (targets.length === 0) return undefined;
@@ -299,7 +302,7 @@ class LengthSets {
   of(node: PatternNode): bigint {
     let set = this.#sets.get(node);
     if (set === undefined) {
-      set = this.#compute(node);
+      set = this.#compute(node) & this.#mask;
       this.#sets.set(node, set);
     }
     return set;
@@ -348,7 +351,8 @@ class LengthSets {
       case 'chars':
         return pickChar(node.ranges, random);
       case 'alt':
-        return this.generate(random.pick(node.options.filter((option) => hasBit(this.of(option), length))), length, random);
+        const option = random.pick(node.options.filter((candidate) => hasBit(this.of(candidate), length)));
+        return this.generate(option, length, random);
       case 'seq': {
         const suffixes = this.#suffixes.get(node) ?? [];
         let left = length;
@@ -366,7 +370,9 @@ class LengthSets {
         const exactly = (count: number): bigint => copies[Math.min(count, copies.length - 1)] ?? 0n;
         const last = Math.min(node.max, copies.length - 1);
         const counts: number[] = [];
-        for (let count = Math.min(node.min, last); count <= last; count++) if (hasBit(exactly(count), length)) counts.push(count);
+        for (let count = Math.min(node.min, last); count <= last; count++) {
+          if (hasBit(exactly(count), length)) counts.push(count);
+        }
         // When the sets settled before `min`, the entry standing for `min` copies was picked.
         const count = Math.max(random.pick(counts), node.min);
         const itemLengths = bitsOf(this.of(node.item));

@@ -19,9 +19,12 @@ const CURVES: Record<Curve, { name: string; bits: number }> = {
   'P-521': { name: 'secp521r1', bits: 521 },
 };
 /** Sizes of every curve a pasted key may use, including ones a manifest cannot name. */
-const CURVE_BITS: Record<string, number> = { secp256k1: 256, ...Object.fromEntries(Object.values(CURVES).map((c) => [c.name, c.bits])) };
+const CURVE_BITS: Record<string, number> = {
+  ...Object.fromEntries(Object.values(CURVES).map((curve) => [curve.name, curve.bits])),
+  secp256k1: 256,
+};
 const MIN_RSA_BITS = 2048;
-/** Above this, generating a fake takes minutes; no deployment needs it. */
+/** Above this, generating a fake key takes minutes. */
 const MAX_RSA_BITS = 8192;
 
 /** The curve a fake uses: the manifest's, else the smallest meeting minBits; undefined when none fits. */
@@ -71,6 +74,7 @@ function newKeyPair(spec: Spec, name: string): KeyPairKeyObjectResult {
   }
 }
 
+/** PEM private keys; fakes are fresh PKCS#8 keys (rsa at least 2048 bits, ec on P-256 by default). */
 export const privateKeyType: TypeDef<Spec> = {
   checkOptions(spec) {
     const algorithm = spec.algorithm ?? 'rsa';
@@ -81,9 +85,8 @@ export const privateKeyType: TypeDef<Spec> = {
       problems.push(`minBits must be at most ${MAX_RSA_BITS} for rsa, so a fake key can be generated`);
     }
     if (algorithm === 'ec' && fakeCurve(spec) === undefined) {
-      problems.push(
-        spec.curve === undefined ? `no supported curve has ${spec.minBits} bits` : `curve ${spec.curve} is smaller than minBits`,
-      );
+      const tooBig = spec.curve === undefined ? 'every supported curve' : `curve ${spec.curve}`;
+      problems.push(`minBits exceeds ${tooBig}`);
     }
     return problems;
   },

@@ -26,8 +26,12 @@ function wholeValueRe(pattern: string): RegExp | undefined {
 function valueChecks(spec: Spec): ValueCheck[] {
   const { minLength, maxLength, pattern } = spec;
   const checks: ValueCheck[] = [];
-  if (minLength !== undefined) checks.push(rule((value) => value.length >= minLength, `must be at least ${minLength} characters`));
-  if (maxLength !== undefined) checks.push(rule((value) => value.length <= maxLength, `must be at most ${maxLength} characters`));
+  if (minLength !== undefined) {
+    checks.push(rule((value) => value.length >= minLength, `must be at least ${minLength} characters`));
+  }
+  if (maxLength !== undefined) {
+    checks.push(rule((value) => value.length <= maxLength, `must be at most ${maxLength} characters`));
+  }
   if (pattern !== undefined) {
     const re = wholeValueRe(pattern);
     checks.push(
@@ -39,7 +43,10 @@ function valueChecks(spec: Spec): ValueCheck[] {
   return checks;
 }
 
-/** `fake-` and random letters and digits, 21 characters when the bounds allow, unmarked when they are too tight for it. */
+/**
+ * `fake-` and random letters and digits, 21 characters when the bounds allow; without
+ * the marker when the bounds leave no room for it and a random character.
+ */
 function markedText(spec: Spec, random: FakeRandom): string {
   const length = Math.min(Math.max(MARKER.length + RANDOM_LENGTH, spec.minLength ?? 0), spec.maxLength ?? Infinity);
   return length > MARKER.length ? MARKER + random.chars(ALNUM, length - MARKER.length) : random.chars(ALNUM, length);

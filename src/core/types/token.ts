@@ -23,6 +23,7 @@ const DEFAULT_RANDOM_LENGTH = 32;
 /** The marker is left out unless this many random characters still follow it, so fakes stay unguessable. */
 const MIN_RANDOM_AFTER_MARKER = 8;
 
+/** Tokens; fakes are prefix + marker + random charset characters, `length` long (prefix + 32 by default). */
 export const tokenType: TypeDef<SpecOf<'token'>> = {
   checkOptions(spec) {
     const prefix = spec.prefix ?? '';
@@ -38,7 +39,10 @@ export const tokenType: TypeDef<SpecOf<'token'>> = {
     return [
       ...(prefix === '' ? [] : [rule((value) => value.startsWith(prefix), `must start with ${prefix}`)]),
       rule((value) => value.length > prefix.length, prefix === '' ? 'must not be empty' : 'must not end at the prefix'),
-      rule((value) => charset.re.test(value.slice(prefix.length)), `must contain only ${charset.description}${afterPrefix}`),
+      rule(
+        (value) => charset.re.test(value.slice(prefix.length)),
+        `must contain only ${charset.description}${afterPrefix}`,
+      ),
       ...(length === undefined ? [] : [rule((value) => value.length === length, `must be ${length} characters long`)]),
     ];
   },

@@ -61,11 +61,5 @@ export function fakeUnavailable(name: string, reason: string): DevsecretsError {
   return new DevsecretsError('FAKE_UNAVAILABLE', `${name}: ${reason}`, { issues: [{ var: name, message: reason }] });
 }
 
-/** "a postgresql or postgres", "an amqp": manifest words joined for a reason. */
-export function oneOf(words: readonly string[]): string {
-  const list = words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : (words[0] ?? '');
-  return `${/^[aeiou]/i.test(list) ? 'an' : 'a'} ${list}`;
-}
-
 /** Reason shared by the types with `min`/`max` options. */
 export const MIN_ABOVE_MAX = 'min must not be greater than max';

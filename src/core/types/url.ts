@@ -5,7 +5,7 @@
  */
 import { ALNUM, LOWER_ALNUM, type FakeRandom } from '../fake-random.js';
 import type { SpecOf } from '../manifest-schema.js';
-import { oneOf, rule, type TypeDef } from './type-def.js';
+import { rule, type TypeDef, type ValueCheck } from './type-def.js';
 
 type Spec = SpecOf<'url'>;
 
@@ -39,8 +39,30 @@ function parseUrl(text: string): URL | undefined {
 }
 
 function hostPatternRe(pattern: string): RegExp {
-  const parts = pattern.toLowerCase().split('*').map((part) => part.replace(/[.-]/g, '\\$&'));
+  const parts = pattern.toLowerCase().split('*').map((part) => part.replace(/[\\^$.|?+()[\]{}]/g, '\\$&'));
   return new RegExp(`^${parts.join(WILDCARD)}$`);
+}
+
+/** "a postgresql or postgres", "an amqp". */
+function oneOf(words: readonly string[]): string {
+  const list = words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : (words[0] ?? '');
+  return `${/^[aeiou]/.test(list) ? 'an' : 'a'} ${list}`;
+}
+
+function protocolRule(protocols: readonly string[]): ValueCheck {
+  return rule((value) => {
+    const scheme = parseUrl(value)?.protocol.slice(0, -1);
+    return scheme !== undefined && protocols.includes(scheme);
+  }, `must be ${oneOf(protocols)} url`);
+}
+
+function hostRule(patterns: readonly string[]): ValueCheck {
+  const res = patterns.map(hostPatternRe);
+  const allowed = patterns.length === 1 ? patterns[0] : `one of: ${patterns.join(', ')}`;
+  return rule((value) => {
+    const hostname = parseUrl(value)?.hostname.toLowerCase() ?? '';
+    return res.some((re) => re.test(hostname));
+  }, `must have a host matching ${allowed}`);
 }
 
 /** A host matching the first `host` pattern, each `*` made a fake label; undefined without patterns. */
@@ -48,6 +70,10 @@ function fakeHost(spec: Spec, random: FakeRandom): string | undefined {
   return spec.host?.[0]?.toLowerCase().replaceAll('*', () => `fake-${random.chars(LOWER_ALNUM, 6)}`);
 }
 
+/**
+ * URLs; fakes use the first protocol (https by default) on a reserved or local host, with
+ * the required params and a host matching the first pattern.
+ */
 export const urlType: TypeDef<Spec> = {
   checkOptions(spec) {
     const problems: string[] = [];
@@ -60,36 +86,26 @@ export const urlType: TypeDef<Spec> = {
     if (Object.keys(spec.params ?? {}).includes('')) problems.push('params must not have an empty name');
     return problems;
   },
-  valueChecks(spec) {
-    const { protocols, host } = spec;
-    const hostRes = host?.map(hostPatternRe);
-    return [
-      rule((value) => parseUrl(value) !== undefined, 'must be a valid url'),
-      ...(protocols === undefined
-        ? []
-        : [rule((value) => protocols.includes(parseUrl(value)?.protocol.slice(0, -1) ?? ''), `must be ${oneOf(protocols)} url`)]),
-      ...Object.entries(spec.params ?? {}).map(([key, expected]) =>
-        rule((value) => parseUrl(value)?.searchParams.get(key) === expected, `must use ${key}=${expected}`),
-      ),
-      ...(host === undefined || hostRes === undefined
-        ? []
-        : [
-            rule(
-              (value) => hostRes.some((re) => re.test(parseUrl(value)?.hostname.toLowerCase() ?? '')),
-              `must have a host matching ${host.length === 1 ? host[0] : `one of: ${host.join(', ')}`}`,
-            ),
-          ]),
-    ];
-  },
+  valueChecks: (spec) => [
+    rule((value) => parseUrl(value) !== undefined, 'must be a valid url'),
+    ...(spec.protocols === undefined ? [] : [protocolRule(spec.protocols)]),
+    ...Object.entries(spec.params ?? {}).map(([key, expected]) =>
+      rule((value) => parseUrl(value)?.searchParams.get(key) === expected, `must use ${key}=${expected}`),
+    ),
+    ...(spec.host === undefined ? [] : [hostRule(spec.host)]),
+  ],
   fake(spec, random) {
     const scheme = spec.protocols?.[0] ?? 'https';
     const service = SERVICE_SCHEMES[scheme];
     const host = fakeHost(spec, random);
-    const base =
-      service === undefined
-        ? `${scheme}://${host ?? `fake-${random.chars(LOWER_ALNUM, 8)}.example.test`}/`
-        : `${scheme}://dev_${random.chars(LOWER_ALNUM, 6)}:${PASSWORD_MARKER}${random.chars(ALNUM, PASSWORD_RANDOM_LENGTH)}` +
-          `@${host ?? 'localhost'}:${service.port}${service.path}`;
+    let base: string;
+    if (service === undefined) {
+      base = `${scheme}://${host ?? `fake-${random.chars(LOWER_ALNUM, 8)}.example.test`}/`;
+    } else {
+      const user = `dev_${random.chars(LOWER_ALNUM, 6)}`;
+      const password = PASSWORD_MARKER + random.chars(ALNUM, PASSWORD_RANDOM_LENGTH);
+      base = `${scheme}://${user}:${password}@${host ?? 'localhost'}:${service.port}${service.path}`;
+    }
     const query = new URLSearchParams(Object.entries(spec.params ?? {})).toString();
     return query === '' ? base : `${base}?${query}`;
   },

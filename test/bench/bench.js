@@ -1,0 +1,211 @@
+// The devsecrets benchmark: start-up cost of `devsecrets run` against bare Node and dotenvx,
+// and its peak memory. It prints numbers and never fails on them: goals are shown, not
+// asserted. Run with `npm run bench` (which builds first), or `node test/bench/bench.js`
+// after a build. Takes about a minute on the 2-core reference machine.
+//
+// Scenarios are a list: to benchmark another command (e.g. `doctor`), add an entry to
+// SCENARIOS (and, if it has a goal, to RATIOS).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'bin', 'devsecrets.js');
+const NODE = process.execPath;
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const WARMUP = 3;
+const RSS_RUNS = 5;
+const TIME = '/usr/bin/time';
+
+// ---------------------------------------------------------------------------------------
+// Projects
+
+/** 20 variables of the common types, no private key. */
+function manifest20() {
+  const vars = {
+    DATABASE_URL: { type: 'url', protocols: ['postgresql', 'postgres'], params: { sslmode: 'require' }, secret: true },
+    REPLICA_URL: { type: 'url', protocols: ['postgresql', 'postgres'], params: { sslmode: 'require' }, secret: true },
+    REDIS_URL: { type: 'url', protocols: ['redis', 'rediss'], secret: true },
+    API_BASE_URL: { type: 'url', protocols: ['https'] },
+    STRIPE_KEY: { type: 'token', prefix: 'sk_test_', length: 32, secret: true },
+    STRIPE_WEBHOOK_SECRET: { type: 'token', prefix: 'whsec_', length: 38, secret: true },
+    GITHUB_TOKEN: { type: 'token', length: 40, charset: 'hex', secret: true },
+    SENTRY_TOKEN: { type: 'token', length: 32, charset: 'base64url', secret: true },
+    MAILER_TOKEN: { type: 'token', prefix: 'mt_', length: 24, secret: true },
+    SESSION_KEY: { type: 'bytes', encoding: 'base64', length: 32, secret: true },
+    CSRF_KEY: { type: 'bytes', encoding: 'hex', length: 32, secret: true },
+    COOKIE_KEY: { type: 'bytes', encoding: 'base64url', length: 64, secret: true },
+    API_TIMEOUT: { type: 'int', min: 1, max: 120, default: 30 },
+    WORKERS: { type: 'int', min: 1, max: 64 },
+    MAX_UPLOAD_MB: { type: 'int', min: 1, max: 1024, default: 25 },
+    FEATURE_CHECKOUT: { type: 'bool', default: false },
+    DEBUG_SQL: { type: 'bool' },
+    LOG_LEVEL: { type: 'enum', values: ['debug', 'info', 'warn', 'error'], default: 'info' },
+    REGION: { type: 'enum', values: ['eu-west-1', 'us-east-1', 'ap-south-1'] },
+    NODE_ENV: { type: 'enum', values: ['development', 'test', 'production'], default: 'development' },
+  };
+  return { version: 1, ttl: '30d', forbid: ['*.prod.example.com', '/sk_live_[A-Za-z0-9]+/'], vars };
+}
+
+/** 1,000 variables: the 20 above, fifty times over with numbered names. */
+function manifest1000() {
+  const base = manifest20();
+  const vars = {};
+  for (let copy = 0; copy < 50; copy++) {
+    for (const [name, spec] of Object.entries(base.vars)) vars[`${name}_${String(copy).padStart(2, '0')}`] = spec;
+  }
+  return { ...base, vars };
+}
+
+function makeProject(root, name, manifest, env) {
+  const dir = join(root, name);
+  spawnSync('mkdir', ['-p', dir]);
+  spawnSync('git', ['init', '-q'], { cwd: dir, env });
+  writeFileSync(join(dir, 'devsecrets.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const init = spawnSync(NODE, [BIN, 'init'], { cwd: dir, env, encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`devsecrets init failed in ${name}:\n${init.stderr}`);
+  return dir;
+}
+
+/** The store's values as a dotenv file, for dotenvx to load the very same environment. */
+function writeDotenv(dir, names, env) {
+  const dump = spawnSync(NODE, [BIN, 'run', '--', NODE, '-e', `process.stdout.write(JSON.stringify(${JSON.stringify(names)}.map((n) => [n, process.env[n]])))`], { cwd: dir, env, encoding: 'utf8' });
+  if (dump.status !== 0) throw new Error(`devsecrets run failed:\n${dump.stderr}`);
+  const lines = JSON.parse(dump.stdout).map(([name, value]) => `${name}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+  const path = join(dir, '.env.bench');
+  writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o600 });
+  return path;
+}
+
+function dotenvxCli() {
+  const packageDir = join(ROOT, 'node_modules', '@dotenvx', 'dotenvx');
+  const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.dotenvx;
+  return { path: join(packageDir, bin), version: pkg.version };
+}
+
+// ---------------------------------------------------------------------------------------
+// Measuring
+
+function wallMs(scenario) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(scenario.argv[0], scenario.argv.slice(1), { cwd: scenario.cwd, env: scenario.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${scenario.name} exited ${result.status ?? result.signal}:\n${result.stderr}`);
+  return ms;
+}
+
+/** Peak RSS in KiB of the scenario's process (and its `true` child, which is far smaller). */
+function peakRssKiB(scenario, scratch) {
+  const out = join(scratch, 'time.out');
+  const result = spawnSync(TIME, ['-f', '%M', '-o', out, ...scenario.argv], { cwd: scenario.cwd, env: scenario.env, stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`${scenario.name} under time exited ${result.status}`);
+  return Number(readFileSync(out, 'utf8').trim().split('\n').at(-1));
+}
+
+function quantile(samples, q) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[index];
+}
+
+const median = (samples) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+// ---------------------------------------------------------------------------------------
+// Main
+
+if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
+  console.error('bench: dist/cli.js is missing; run npm run build first (npm run bench does)');
+  process.exit(1);
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'devsecrets-bench-'));
+const home = join(scratch, 'home');
+spawnSync('mkdir', ['-p', home]);
+const env = {
+  PATH: `${dirname(NODE)}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+  HOME: home,
+  LANG: 'C.UTF-8',
+  DEVSECRETS_HOME: join(home, 'devsecrets'),
+  DEVSECRETS_KEYCHAIN: 'off',
+};
+
+try {
+  const started = Date.now();
+  const small = manifest20();
+  const dir20 = makeProject(scratch, 'vars-20', small, env);
+  const dir1000 = makeProject(scratch, 'vars-1000', manifest1000(), env);
+  const dotenvFile = writeDotenv(dir20, Object.keys(small.vars), env);
+  const dotenvx = dotenvxCli();
+  const setupMs = Date.now() - started;
+
+  /** What is measured; `rss` marks the scenarios whose peak memory is measured too. */
+  const SCENARIOS = [
+    { name: 'bare', label: "node -e \"require('child_process').spawnSync('true')\"", argv: [NODE, '-e', "require('child_process').spawnSync('true')"], cwd: dir20, env, rss: true },
+    { name: 'run20', label: 'devsecrets run -- true   (20 vars)', argv: [NODE, BIN, 'run', '--', 'true'], cwd: dir20, env, rss: true },
+    { name: 'run1000', label: 'devsecrets run -- true   (1,000 vars)', argv: [NODE, BIN, 'run', '--', 'true'], cwd: dir1000, env, rss: true },
+    { name: 'dotenvx', label: `dotenvx ${dotenvx.version} -q run -f .env -- true   (20 vars)`, argv: [NODE, dotenvx.path, '-q', 'run', '-f', dotenvFile, '--', 'true'], cwd: dir20, env, rss: true },
+  ];
+
+  /** [label, numerator, denominator, what to compare, goal (ratio must be <=)] */
+  const RATIOS = [
+    ['run20 / bare', 'run20', 'bare', 'median', 1.4],
+    ['run20 / dotenvx', 'run20', 'dotenvx', 'median', 0.5],
+    ['run1000 / run20', 'run1000', 'run20', 'median', 2],
+    ['peak RSS run20 / bare', 'run20', 'bare', 'rss', 1.3],
+    ['peak RSS run1000 / bare', 'run1000', 'bare', 'rss', undefined],
+  ];
+
+  const samples = Object.fromEntries(SCENARIOS.map((scenario) => [scenario.name, []]));
+  // Interleaved, so that drift of the machine's load hits every scenario alike.
+  for (let round = 0; round < WARMUP + RUNS; round++) {
+    for (const scenario of SCENARIOS) {
+      const ms = wallMs(scenario);
+      if (round >= WARMUP) samples[scenario.name].push(ms);
+    }
+  }
+
+  const hasTime = spawnSync(TIME, ['-f', '%M', 'true'], { stdio: 'ignore' }).status === 0;
+  const rss = {};
+  if (hasTime) {
+    for (const scenario of SCENARIOS.filter((each) => each.rss)) {
+      const kib = Array.from({ length: RSS_RUNS }, () => peakRssKiB(scenario, scratch));
+      rss[scenario.name] = median(kib);
+    }
+  }
+
+  const stats = Object.fromEntries(SCENARIOS.map((scenario) => [scenario.name, { median: median(samples[scenario.name]), p90: quantile(samples[scenario.name], 0.9), rss: rss[scenario.name] }]));
+
+  const width = Math.max(...SCENARIOS.map((scenario) => scenario.label.length));
+  const number = (value, digits = 1) => (value === undefined ? '-' : value.toFixed(digits));
+  console.log(`devsecrets benchmark — node ${process.version}, ${RUNS} runs each after ${WARMUP} warm-ups, interleaved (setup ${(setupMs / 1000).toFixed(1)} s)`);
+  console.log('');
+  console.log(`${'scenario'.padEnd(width)}  ${'median ms'.padStart(9)}  ${'p90 ms'.padStart(7)}  ${'peak RSS MiB'.padStart(12)}`);
+  for (const scenario of SCENARIOS) {
+    const stat = stats[scenario.name];
+    console.log(`${scenario.label.padEnd(width)}  ${number(stat.median).padStart(9)}  ${number(stat.p90).padStart(7)}  ${number(stat.rss === undefined ? undefined : stat.rss / 1024).padStart(12)}`);
+  }
+  if (!hasTime) console.log(`\npeak RSS: skipped, ${TIME} is missing (Debian package \`time\`)`);
+  console.log('');
+  console.log(`${'ratio'.padEnd(26)}  ${'value'.padStart(6)}  goal`);
+  for (const [label, numerator, denominator, measure, goal] of RATIOS) {
+    const a = stats[numerator][measure];
+    const b = stats[denominator][measure];
+    if (a === undefined || b === undefined) {
+      console.log(`${label.padEnd(26)}  ${'-'.padStart(6)}  ${goal === undefined ? '' : `<= ${goal}`}  (not measured)`);
+      continue;
+    }
+    const ratio = a / b;
+    const verdict = goal === undefined ? '' : ratio <= goal ? `<= ${goal}  met` : `<= ${goal}  MISSED`;
+    console.log(`${label.padEnd(26)}  ${ratio.toFixed(2).padStart(6)}  ${verdict}`);
+  }
+  console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
