@@ -19,7 +19,7 @@ function buildProgram(output: Output, setExit: (code: number) => void): Command 
     .version(typeof DEVSECRETS_VERSION === 'string' ? DEVSECRETS_VERSION : '0.0.0-dev', '-V, --version')
     .option('--manifest <path>', 'use this manifest instead of the nearest devsecrets.json')
     .enablePositionalOptions()
-    .showHelpAfterError('(run devsecrets --help for usage)')
+    .showHelpAfterError('devsecrets: hint: run devsecrets --help for usage')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => process.stdout.write(text),

@@ -3,11 +3,12 @@
  * processes can import: cross-process behaviour (locks, crashes, a hung D-Bus) must be
  * tested against the real code, and plain `node` cannot import TypeScript.
  */
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach } from 'vitest';
+import { DevsecretsError } from '../../src/core/errors.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -59,4 +60,19 @@ export async function bundleForChild(module: string, dir: string): Promise<strin
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   });
   return outfile;
+}
+
+/** The permission bits of a file or folder. */
+export async function modeOf(path: string): Promise<number> {
+  return (await stat(path)).mode & 0o777;
+}
+
+/** The DevsecretsError a promise rejects with; anything else fails the test. */
+export async function rejection(promise: Promise<unknown>): Promise<DevsecretsError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof DevsecretsError)) throw new Error(`expected a DevsecretsError, got ${String(error)}`);
+  return error;
 }

@@ -12,22 +12,10 @@ import {
   writeIdentityFile,
 } from '../../src/adapters/identity-file.js';
 import { DevsecretsError } from '../../src/core/errors.js';
-import { useTmpDir } from '../helpers/tmp.js';
+import { modeOf, rejection, useTmpDir } from '../helpers/tmp.js';
 
 const tmp = useTmpDir();
 
-async function modeOf(path: string): Promise<number> {
-  return (await stat(path)).mode & 0o777;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DevsecretsError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DevsecretsError)) throw new Error(`expected a DevsecretsError, got ${String(error)}`);
-  return error;
-}
 
 describe('identity home', () => {
   it('prefers DEVSECRETS_HOME, then XDG_CONFIG_HOME, then ~/.config', () => {

@@ -20,22 +20,10 @@ import {
   type StoreMeta,
 } from '../../src/adapters/store-files.js';
 import { DevsecretsError } from '../../src/core/errors.js';
-import { bundleForChild, makeTmpDir, useTmpDir } from '../helpers/tmp.js';
+import { bundleForChild, makeTmpDir, modeOf, rejection, useTmpDir } from '../helpers/tmp.js';
 
 const tmp = useTmpDir();
 
-async function modeOf(path: string): Promise<number> {
-  return (await stat(path)).mode & 0o777;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DevsecretsError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DevsecretsError)) throw new Error(`expected a DevsecretsError, got ${String(error)}`);
-  return error;
-}
 
 async function sampleMeta(): Promise<StoreMeta> {
   const { recipient } = await generateKeyPair();

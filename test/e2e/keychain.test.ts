@@ -1,0 +1,62 @@
+// The default identity path: the OS keychain, through a real Secret Service
+// (gnome-keyring in a private D-Bus session, see test/with-keyring.sh). Skipped where
+// no such session is running.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openKeychain } from '../../src/adapters/keychain.js';
+import { cleanupProjects, createProject, STANDARD_MANIFEST } from '../helpers/cli.js';
+
+const bus = process.env.DBUS_SESSION_BUS_ADDRESS;
+
+afterEach(cleanupProjects);
+
+describe.skipIf(bus === undefined)('identity in the OS keychain', () => {
+  it('init stores the identity in the keychain, run reads it from there', () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    const env = { DBUS_SESSION_BUS_ADDRESS: bus };
+
+    const init = project.run(['init'], { env });
+    expect(init.code).toBe(0);
+    expect(init.stderr).toContain('identity in the OS keychain');
+    expect(init.stderr).not.toContain('warning');
+    const meta = JSON.parse(readFileSync(project.path('.devsecrets', 'store.json'), 'utf8')) as { identity: string };
+    expect(meta.identity).toBe('keychain');
+    const identities = join(project.devsecretsHome, 'identities');
+    expect(existsSync(identities) ? readdirSync(identities) : []).toEqual([]);
+
+    const run = project.run(['run', '--', 'node', '-e', 'process.stdout.write(process.env.STRIPE_KEY)'], { env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^sk_test_/);
+  });
+
+  it('a keychain store cannot be opened with DEVSECRETS_KEYCHAIN=off or without D-Bus', () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    expect(project.run(['init'], { env: { DBUS_SESSION_BUS_ADDRESS: bus } }).code).toBe(0);
+
+    const off = project.run(['run', '--', 'true'], { env: { DBUS_SESSION_BUS_ADDRESS: bus, DEVSECRETS_KEYCHAIN: 'off' } });
+    expect(off.code).toBe(4);
+    expect(off.stderr).toContain('DEVSECRETS_KEYCHAIN=off');
+    expect(off.stderr).toMatch(/devsecrets: hint: /);
+
+    const noBus = project.run(['run', '--', 'true']);
+    expect(noBus.code).toBe(4);
+    expect(noBus.stderr).toContain('no keychain answered');
+  });
+
+  it('init --force replaces the keychain entry and deletes the old one', async () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    const env = { DBUS_SESSION_BUS_ADDRESS: bus };
+    expect(project.run(['init'], { env }).code).toBe(0);
+    const before = JSON.parse(readFileSync(project.path('.devsecrets', 'store.json'), 'utf8')) as { storeId: string };
+    expect(project.run(['init', '--force', '--yes'], { env }).code).toBe(0);
+    const after = JSON.parse(readFileSync(project.path('.devsecrets', 'store.json'), 'utf8')) as { storeId: string };
+    expect(after.storeId).not.toBe(before.storeId);
+    expect(project.run(['ls'], { env }).code).toBe(0);
+    const keychain = await openKeychain();
+    expect(keychain).toBeDefined();
+    expect(await keychain!.get(before.storeId)).toBeUndefined();
+    expect(await keychain!.get(after.storeId)).toMatch(/^AGE-SECRET-KEY-1/);
+    await keychain!.delete(after.storeId);
+  });
+});
