@@ -4,14 +4,14 @@
  */
 import * as z from 'zod/mini';
 import { buildChildEnv } from './core/build-child-env.js';
-import { DevsecretsError } from './core/errors.js';
+import { environmentRefusal, evaluateValues } from './core/evaluate.js';
 import { manifestSchema } from './core/manifest-schema.js';
 import { valuesOf } from './core/store-document.js';
 import { loadManifest } from './adapters/manifest-file.js';
 import { openStore } from './adapters/vault.js';
 
 export { DevsecretsError, ExitCode, type ErrorCode, type Issue } from './core/errors.js';
-export type { Manifest } from './core/manifest.js';
+export type { Manifest } from './core/manifest-model.js';
 export type { ManifestDocument, VarSpec, VarType } from './core/manifest-schema.js';
 
 export interface LoadEnvOptions {
@@ -30,13 +30,11 @@ export interface LoadEnvOptions {
  */
 export async function loadEnv(options: LoadEnvOptions = {}): Promise<Record<string, string>> {
   const env = options.env ?? process.env;
-  const manifest = loadManifest(options.cwd ?? process.cwd(), options.manifest);
+  const manifest = await loadManifest(options.cwd ?? process.cwd(), options.manifest);
   const { document } = await openStore(manifest.root, env);
   const child = buildChildEnv({ manifest, values: valuesOf(document), inherited: {}, isolate: true });
-  const issues = [...child.insecure, ...child.missing, ...child.invalid, ...child.unknown];
-  if (issues.length > 0) {
-    throw new DevsecretsError(child.insecure.length > 0 ? 'INSECURE_VALUE' : 'VALIDATION_FAILED', 'the store holds values the manifest refuses', { issues });
-  }
+  const refusal = environmentRefusal(evaluateValues(manifest, child.resolved), child.unknown);
+  if (refusal !== undefined) throw refusal;
   const values: Record<string, string> = {};
   for (const name of Object.keys(manifest.vars)) {
     const value = child.env[name];

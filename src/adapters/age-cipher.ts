@@ -62,6 +62,17 @@ export async function recipientOf(identity: string): Promise<string> {
 }
 
 /**
+ * Tells whether a string is a well-formed age X25519 identity (`AGE-SECRET-KEY-1…`,
+ * checksum verified) without any key arithmetic, so checking it costs nothing on `run`.
+ */
+export function isX25519Identity(identity: string): boolean {
+  const decoded = bech32Decode(identity);
+  const valid = decoded !== undefined && decoded.hrp === IDENTITY_HRP && decoded.bytes.length === 32;
+  decoded?.bytes.fill(0);
+  return valid;
+}
+
+/**
  * Tells whether a string is a valid age X25519 recipient (`age1…`, checksum verified).
  * Post-quantum and plugin recipients are not: the store must stay decryptable by
  * {@link decrypt}.
@@ -184,7 +195,7 @@ function unwrapFileKey(stanzas: readonly Stanza[], privateKey: KeyObject): Buffe
     if (fileKey !== undefined && fileKey.length === 16) return fileKey;
   }
   throw new DevsecretsError('IDENTITY_MISMATCH', 'store cannot be decrypted with this identity', {
-    hint: 'the store was encrypted to another key: check DEVSECRETS_IDENTITY_FILE and the OS keychain, or run devsecrets doctor',
+    hint: 'the store was encrypted to another key: check DEVSECRETS_IDENTITY_FILE and the OS keychain, or start over with devsecrets init --force (values you set are lost)',
   });
 }
 
@@ -241,7 +252,7 @@ function privateKeyOf(identity: string): KeyObject {
   const decoded = bech32Decode(identity);
   if (decoded === undefined || decoded.hrp !== IDENTITY_HRP || decoded.bytes.length !== 32) {
     throw new DevsecretsError('IDENTITY_MISSING', 'identity is not a valid age X25519 secret key (AGE-SECRET-KEY-1…)', {
-      hint: 'check DEVSECRETS_IDENTITY_FILE or the OS keychain entry; run devsecrets doctor',
+      hint: 'check DEVSECRETS_IDENTITY_FILE or the OS keychain entry',
     });
   }
   const der = Buffer.concat([PKCS8_X25519_PREFIX, decoded.bytes]);

@@ -14,7 +14,7 @@ import { open, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { DevsecretsError } from '../core/errors.js';
-import { recipientOf, type AgeKeyPair } from './age-cipher.js';
+import { isX25519Identity, recipientOf, type AgeKeyPair } from './age-cipher.js';
 import { ensurePrivateDir, errorCode, writeNewFileAtomic } from './fs-safe.js';
 import { isValidStoreId } from './store-files.js';
 
@@ -106,11 +106,7 @@ export async function readIdentityFile(path: string): Promise<string> {
     .map((line) => line.trim())
     .find((line) => line.startsWith('AGE-SECRET-KEY-1'));
   if (identity === undefined) throw identityMissing(path, `identity file ${path} holds no age X25519 identity`);
-  try {
-    await recipientOf(identity);
-  } catch {
-    throw identityMissing(path, `identity file ${path} holds a malformed age identity`);
-  }
+  if (!isX25519Identity(identity)) throw identityMissing(path, `identity file ${path} holds a malformed age identity`);
   return identity;
 }
 

@@ -7,10 +7,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { DevsecretsError } from '../core/errors.js';
-import type { Manifest } from '../core/manifest.js';
-import {
-  STORE_FORMAT, createStoreDocument, parseStoreDocument, serializeStoreDocument, type StoreDocument,
-} from '../core/store-document.js';
+import type { Manifest } from '../core/manifest-model.js';
+import { STORE_FORMAT, parseStoreDocument, serializeStoreDocument, type StoreDocument } from '../core/store-document.js';
 import { decrypt, encrypt, generateKeyPair, recipientOf } from './age-cipher.js';
 import {
   existingExplicitIdentity, identityExists, loadIdentity, removeIdentity, storeIdentity, type StoredIdentity,
@@ -43,10 +41,15 @@ export async function openStore(root: string, env: NodeJS.ProcessEnv): Promise<O
   return { meta, document };
 }
 
-/** Encrypts `document` to the store's recipient and replaces the store file atomically. The caller holds the lock. */
-export async function saveStore(root: string, meta: StoreMeta, document: StoreDocument): Promise<void> {
+/**
+ * Stamps `document` against `manifest` (see `stampDocument`), encrypts it to the store's
+ * recipient and replaces the store file atomically. The caller holds the lock.
+ */
+export async function saveStore(manifest: Manifest, meta: StoreMeta, document: StoreDocument): Promise<void> {
+  const { stampDocument } = await import('../core/store-stamp.js');
+  stampDocument(document, manifest);
   const ciphertext = await encrypt(serializeStoreDocument(document), meta.recipient);
-  await writeFileAtomic(storePaths(root).store, ciphertext, 0o600);
+  await writeFileAtomic(storePaths(manifest.root).store, ciphertext, 0o600);
 }
 
 /**
@@ -54,14 +57,14 @@ export async function saveStore(root: string, meta: StoreMeta, document: StoreDo
  * `change` returns true. Concurrent writers are serialised, so no write is lost.
  */
 export async function updateStore<T>(
-  root: string,
+  manifest: Manifest,
   env: NodeJS.ProcessEnv,
   change: (opened: OpenedStore) => { save: boolean; result: T } | Promise<{ save: boolean; result: T }>,
 ): Promise<T> {
-  return withStoreLock(root, async () => {
-    const opened = await openStore(root, env);
+  return withStoreLock(manifest.root, async () => {
+    const opened = await openStore(manifest.root, env);
     const { save, result } = await change(opened);
-    if (save) await saveStore(root, opened.meta, opened.document);
+    if (save) await saveStore(manifest, opened.meta, opened.document);
     return result;
   });
 }
@@ -115,11 +118,12 @@ export async function createStore(manifest: Manifest, env: NodeJS.ProcessEnv, op
       throw explainBrokenStore(previous);
     }
 
+    const { createStoreDocument } = await import('../core/seed-store.js');
     const now = new Date();
     const seed = options.seed ?? randomBytes(32);
     if (!hasStore && previous !== undefined && hasIdentity) {
       const document = createStoreDocument(manifest, previous.storeId, seed, now);
-      await saveStore(root, previous, document);
+      await saveStore(manifest, previous, document);
       return { status: 'repaired', meta: previous, document, identity: { location: previous.identity } };
     }
 
@@ -138,7 +142,7 @@ export async function createStore(manifest: Manifest, env: NodeJS.ProcessEnv, op
     const meta: StoreMeta = { format: STORE_FORMAT, storeId, recipient, createdAt: now.toISOString(), identity: identity.location };
     await writeStoreMeta(root, meta);
     const document = createStoreDocument(manifest, storeId, seed, now);
-    await saveStore(root, meta, document);
+    await saveStore(manifest, meta, document);
     // Only once the new store is on disk is the old identity expendable (safety invariant 6).
     if (previous !== undefined && hasIdentity && existingExplicitIdentity(env) === undefined) {
       await removeIdentity(previous.storeId, previous.identity, env);

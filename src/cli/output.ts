@@ -37,10 +37,25 @@ interface Streams {
 
 const PREFIX = 'devsecrets:';
 
+// Getters: Node builds process.stdout/stderr on first access, which `run` should not pay
+// for when it has nothing to say.
+const processStreams: Streams = {
+  get stdout() {
+    return process.stdout;
+  },
+  get stderr() {
+    return process.stderr;
+  },
+  env: process.env,
+};
+
 /** Creates the output for one invocation. */
-export function createOutput(streams: Streams = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Output {
-  const colour = streams.stderr.isTTY === true && streams.env.NO_COLOR === undefined;
-  const paint = (code: string, text: string): string => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
+export function createOutput(streams: Streams = processStreams): Output {
+  let colour: boolean | undefined;
+  const paint = (code: string, text: string): string => {
+    colour ??= streams.stderr.isTTY === true && streams.env.NO_COLOR === undefined;
+    return colour ? `\u001b[${code}m${text}\u001b[0m` : text;
+  };
   const line = (text: string): void => {
     streams.stderr.write(`${text}\n`);
   };

@@ -1,11 +1,12 @@
 /**
  * The environment `run` gives its child, and the decisions behind it, as data: which
- * inherited values the store overrode, which were kept (`--prefer-env`), which store
- * variables the manifest does not know, and every validation and security problem.
+ * inherited values the store overrode, which were kept (`--prefer-env`), and which store
+ * variables the manifest does not know. Judging the values is `evaluateValues`' job, on
+ * `resolved`; this module stays free of the type system so `run`'s fast path is light.
  */
 import type { Issue } from './errors.js';
-import type { Manifest } from './manifest.js';
-import { defaultOf, evaluateValues, type Evaluation } from './evaluate.js';
+import type { Manifest } from './manifest-model.js';
+import type { VarSpec } from './manifest-schema.js';
 
 export interface BuildChildEnvOptions {
   manifest: Manifest;
@@ -17,8 +18,10 @@ export interface BuildChildEnvOptions {
   platform?: NodeJS.Platform;
 }
 
-export interface ChildEnv extends Evaluation {
+export interface ChildEnv {
   env: Record<string, string>;
+  /** The value each manifest variable ends up with (undefined: none), for `evaluateValues`. */
+  resolved: Record<string, string | undefined>;
   /** Manifest variables whose inherited value the store replaced. */
   overridden: string[];
   /** Manifest variables whose inherited value won over the store (`--prefer-env`). */
@@ -42,7 +45,7 @@ export function isDevsecretsVar(name: string): boolean {
 /**
  * Builds the child environment. Precedence per manifest variable: the store value, unless
  * `preferEnv` and the variable is inherited; then the inherited value; then the manifest
- * default. Everything is validated afterwards, whatever its source.
+ * default.
  */
 export function buildChildEnv(options: BuildChildEnvOptions): ChildEnv {
   const { manifest, values, inherited } = options;
@@ -78,5 +81,11 @@ export function buildChildEnv(options: BuildChildEnvOptions): ChildEnv {
   const unknown = Object.keys(values)
     .filter((name) => !(name in manifest.vars))
     .map((name) => ({ var: name, message: 'is in the store but not in the manifest' }));
-  return { env, overridden, kept, unknown, ...evaluateValues(manifest, resolved) };
+  return { env, resolved, overridden, kept, unknown };
+}
+
+/** The manifest default of a non-secret variable as an environment string, if it has one. */
+export function defaultOf(spec: VarSpec): string | undefined {
+  if (spec.secret === true || !('default' in spec) || spec.default === undefined) return undefined;
+  return typeof spec.default === 'string' ? spec.default : JSON.stringify(spec.default);
 }

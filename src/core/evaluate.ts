@@ -3,8 +3,8 @@
  * validator, which are insecure. Shared by `run`, `check`, `set` and the library API so
  * all of them say the same thing about the same value. Every problem is collected.
  */
-import type { Issue } from './errors.js';
-import type { Manifest } from './manifest.js';
+import { DevsecretsError, type Issue } from './errors.js';
+import type { Manifest } from './manifest-model.js';
 import type { VarSpec } from './manifest-schema.js';
 import { findInsecureReason } from './insecure.js';
 import { compileValidator } from './types/index.js';
@@ -49,8 +49,19 @@ export function evaluateValues(manifest: Manifest, values: Readonly<Record<strin
   return evaluation;
 }
 
-/** The manifest default of a non-secret variable as an environment string, if it has one. */
-export function defaultOf(spec: VarSpec): string | undefined {
-  if (spec.secret === true || !('default' in spec) || spec.default === undefined) return undefined;
-  return typeof spec.default === 'string' ? spec.default : JSON.stringify(spec.default);
+/**
+ * The error that stops `run` (and `loadEnv`) when anything is wrong with the environment,
+ * listing every problem at once; undefined when all is well.
+ */
+export function environmentRefusal(evaluation: Evaluation, unknown: readonly Issue[]): DevsecretsError | undefined {
+  const invalid = [...evaluation.missing, ...evaluation.invalid];
+  const issues = [...evaluation.insecure, ...invalid, ...unknown];
+  if (issues.length === 0) return undefined;
+  const code = evaluation.insecure.length > 0 ? 'INSECURE_VALUE' : invalid.length > 0 ? 'VALIDATION_FAILED' : 'UNKNOWN_VAR';
+  const hint = evaluation.insecure.length > 0
+    ? 'replace those values with devsecrets set NAME, or regenerate fakes with devsecrets init --force'
+    : invalid.length > 0
+      ? 'fix the values with devsecrets set NAME, or check the inherited environment'
+      : 'add the variables to the manifest, or remove them with devsecrets unset NAME';
+  return new DevsecretsError(code, `refusing to run: ${issues.length} problem${issues.length === 1 ? '' : 's'} with the environment`, { issues, hint });
 }

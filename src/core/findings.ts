@@ -2,8 +2,9 @@
  * Findings: what `check` (and later `doctor`) report, each with a stable code users can
  * grep for. Messages name variables and paths, never values.
  */
-import type { Manifest } from './manifest.js';
-import { defaultOf, evaluateValues } from './evaluate.js';
+import type { Manifest } from './manifest-model.js';
+import { defaultOf } from './build-child-env.js';
+import { evaluateValues } from './evaluate.js';
 
 export type FindingCode =
   | 'MANIFEST_INVALID' | 'STORE_MISSING' | 'STORE_UNREADABLE' | 'STORE_EXPIRED'

@@ -5,7 +5,7 @@
  */
 import type { DotenvEntry } from './dotenv.js';
 import type { ManifestDocument, VarSpec } from './manifest-schema.js';
-import { DURATION_RE } from './manifest-schema.js';
+import { DURATION_RE } from './duration-text.js';
 import { compileValidator } from './types/index.js';
 
 const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|API_?KEY|PRIVATE|CREDENTIAL|AUTH|SALT|SIGNING|_KEY$|^KEY$|DSN|DATABASE_URL|_URI$)/i;

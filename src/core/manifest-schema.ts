@@ -7,6 +7,7 @@
  * the checks it uses.
  */
 import * as z from 'zod/mini';
+import { DURATION_RE, DURATION_REASON } from './duration-text.js';
 
 const common = {
   secret: z.optional(z.boolean()),
@@ -19,9 +20,7 @@ const nonNegativeInt = z.int().check(z.nonnegative());
 const positiveInt = z.int().check(z.positive());
 const stringList = z.array(z.string()).check(z.minLength(1));
 
-/** A duration like `30s`, `5m`, `2h`, `30d`, `250ms`. */
-export const DURATION_RE = /^(\d+)(ms|s|m|h|d|w)$/;
-const duration = z.string().check(z.regex(DURATION_RE, 'must be a duration like 30s, 5m, 2h or 30d'));
+const duration = z.string().check(z.regex(DURATION_RE, DURATION_REASON));
 
 const specs = [
   z.strictObject({

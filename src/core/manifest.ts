@@ -4,31 +4,13 @@
  * (per-type checks, names that collide ignoring case, forbid rules). Every problem is
  * collected and reported at once as `MANIFEST_INVALID`.
  */
-import { createHash } from 'node:crypto';
+import { durationMs } from './duration-text.js';
 import { DevsecretsError, type Issue } from './errors.js';
-import { manifestSchema, varSpecSchema, type ManifestDocument, type VarSpec } from './manifest-schema.js';
-import { checkSpec } from './types/index.js';
-import { parseDurationMs } from './types/duration.js';
-import { compileForbidRule, type ForbidRule } from './insecure.js';
+import { compileForbidRule } from './insecure.js';
 import { jsonErrorOffset } from './json-error-offset.js';
-
-export const MANIFEST_FILE = 'devsecrets.json';
-export const DEFAULT_TTL = '30d';
-
-/** A manifest that passed every check. */
-export interface Manifest {
-  /** Absolute path of the manifest file. */
-  path: string;
-  /** The project root: the folder holding the manifest. */
-  root: string;
-  version: number;
-  ttl: string;
-  ttlMs: number;
-  forbid: ForbidRule[];
-  vars: Record<string, VarSpec>;
-  /** sha256 of the canonical JSON of the document: formatting changes do not count as drift. */
-  digest: string;
-}
+import { DEFAULT_TTL, manifestFromDocument, sha256Hex, type Manifest } from './manifest-model.js';
+import { manifestSchema, varSpecSchema, type VarSpec } from './manifest-schema.js';
+import { checkSpec } from './types/index.js';
 
 /**
  * Parses and checks manifest text.
@@ -51,32 +33,13 @@ export function parseManifest(text: string, path: string, root: string): Manifes
     forbidSources = Array.isArray(document.forbid) ? document.forbid : [];
   }
   issues.push(...checkVars(vars));
-  const forbid: ForbidRule[] = [];
   for (const [index, pattern] of forbidSources.entries()) {
-    if (typeof pattern !== 'string') continue;
-    const rule = compileForbidRule(pattern);
+    const rule = typeof pattern === 'string' ? compileForbidRule(pattern) : undefined;
     if (typeof rule === 'string') issues.push({ message: `forbid[${index}]: ${rule}` });
-    else forbid.push(rule);
   }
-  const ttl = (parsed.success ? parsed.data.ttl : undefined) ?? DEFAULT_TTL;
-  let ttlMs = 0;
-  try {
-    ttlMs = parseDurationMs(ttl);
-  } catch {
-    issues.push({ message: 'ttl: is too long' });
-  }
+  if (parsed.success && durationMs(parsed.data.ttl ?? DEFAULT_TTL) === undefined) issues.push({ message: 'ttl: is too long' });
   if (issues.length > 0 || !parsed.success) throw invalid(path, issues);
-  const document = parsed.data;
-  return {
-    path,
-    root,
-    version: document.version ?? 1,
-    ttl,
-    ttlMs,
-    forbid,
-    vars,
-    digest: digestOf(document),
-  };
+  return manifestFromDocument(parsed.data, path, root, sha256Hex(text));
 }
 
 /** The variables whose spec is well-formed on its own, from a document that failed as a whole. */
@@ -162,20 +125,4 @@ function invalid(path: string, issues: Issue[]): DevsecretsError {
     issues,
     hint: 'fix the manifest; an editor that reads its $schema completes and checks it',
   });
-}
-
-function digestOf(document: ManifestDocument): string {
-  const { $schema: _schema, ...rest } = document;
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -3,11 +3,14 @@
  * exists in memory; adapters encrypt it before it reaches disk.
  */
 import { DevsecretsError } from './errors.js';
-import type { Manifest } from './manifest.js';
-import type { VarSpec } from './manifest-schema.js';
-import { fakeTag, generateFake } from './types/index.js';
 
 export const STORE_FORMAT = 1;
+
+/**
+ * Raised whenever the checks `run` relies on change meaning (validators, insecure rules,
+ * env building), so stamps made under the old checks stop counting.
+ */
+export const CHECKS_REVISION = 1;
 
 export type Origin = 'generated' | 'set' | 'imported';
 
@@ -28,35 +31,25 @@ export interface StoreDocument {
   createdAt: string;
   expiresAt: string;
   vars: Record<string, StoredVar>;
+  /**
+   * Set when the document was last written: every manifest variable had a value, and all of
+   * them passed every check of `run` against the manifest whose bytes hash to
+   * `manifestSha256`. A run on the same manifest bytes can then skip re-checking.
+   */
+  checked?: CheckStamp;
+}
+
+export interface CheckStamp {
+  manifestSha256: string;
+  revision: number;
+}
+
+/** Whether the document's stamp covers exactly this manifest text under today's checks. */
+export function hasCurrentStamp(document: StoreDocument, manifestSha256: string): boolean {
+  return document.checked?.manifestSha256 === manifestSha256 && document.checked.revision === CHECKS_REVISION;
 }
 
 const ORIGINS: readonly Origin[] = ['generated', 'set', 'imported'];
-
-/**
- * Builds a new document holding a fake for every manifest variable.
- * @throws DevsecretsError `FAKE_UNAVAILABLE` when a variable's fake cannot be generated.
- */
-export function createStoreDocument(manifest: Manifest, storeId: string, seed: Uint8Array, now: Date): StoreDocument {
-  const document: StoreDocument = {
-    format: STORE_FORMAT,
-    storeId,
-    seed: Buffer.from(seed).toString('hex'),
-    manifest: { version: manifest.version, digest: manifest.digest },
-    createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + manifest.ttlMs).toISOString(),
-    vars: {},
-  };
-  for (const [name, spec] of Object.entries(manifest.vars)) {
-    document.vars[name] = generatedVar(name, spec, seed, now);
-  }
-  return document;
-}
-
-/** A freshly generated fake for one variable, tagged so `doctor` can verify it later. */
-export function generatedVar(name: string, spec: VarSpec, seed: Uint8Array, now: Date): StoredVar {
-  const value = generateFake(name, spec, seed);
-  return { value, origin: 'generated', updatedAt: now.toISOString(), tag: fakeTag(name, value, seed) };
-}
 
 /** The document's seed as bytes. */
 export function seedOf(document: StoreDocument): Uint8Array {
@@ -97,7 +90,8 @@ export function parseStoreDocument(bytes: Uint8Array): StoreDocument {
     typeof data.createdAt === 'string' &&
     typeof data.expiresAt === 'string' &&
     isRecord(manifest) && typeof manifest.version === 'number' && typeof manifest.digest === 'string' &&
-    isRecord(data.vars) && Object.values(data.vars).every(isStoredVar);
+    isRecord(data.vars) && Object.values(data.vars).every(isStoredVar) &&
+    (data.checked === undefined || (isRecord(data.checked) && typeof data.checked.manifestSha256 === 'string' && typeof data.checked.revision === 'number'));
   if (!fieldsOk) throw unreadable('a required field is missing or malformed');
   return data as unknown as StoreDocument;
 }

@@ -170,6 +170,22 @@ describe('devsecrets run', () => {
     expect(result.stderr).not.toContain('legacy-value-123');
   });
 
+  it('checks the store again when the manifest changed since it was written (exit 3)', () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    expect(project.run(['init']).code).toBe(0);
+    // Same meaning, other bytes: the store's stamp no longer applies, everything is re-checked.
+    project.write('devsecrets.json', JSON.stringify(STANDARD_MANIFEST));
+    expect(project.run(['run', '--', 'true']).code).toBe(0);
+    // A stricter manifest: the stored fake token is now too short.
+    project.writeManifest({ ...STANDARD_MANIFEST, vars: { ...STANDARD_MANIFEST.vars, STRIPE_KEY: { type: 'token', prefix: 'sk_test_', length: 40, secret: true } } });
+
+    const result = project.run(['run', '--', 'node', '-e', "process.stdout.write('child ran')"]);
+
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('devsecrets:   STRIPE_KEY: must be 40 characters long');
+  });
+
   // [what, variable, inherited value, its secret part, the reason printed]
   it.each([
     ['a url with sslmode=disable where the manifest requires require', 'DATABASE_URL', 'postgresql://app:Str0ng-Passw0rd-42@localhost:5432/app?sslmode=disable', 'Str0ng-Passw0rd-42', /sslmode/],

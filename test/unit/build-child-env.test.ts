@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildChildEnv } from '../../src/core/build-child-env.js';
+import { evaluateValues } from '../../src/core/evaluate.js';
 import { parseManifest } from '../../src/core/manifest.js';
 
 const manifest = parseManifest(JSON.stringify({
@@ -13,11 +14,12 @@ const manifest = parseManifest(JSON.stringify({
 
 const store = { API_TOKEN: 'tok_FAKEabcdefghijkl', PORT: '4000' };
 
-describe('buildChildEnv', () => {
+describe('buildChildEnv and evaluateValues', () => {
   it('injects store values, applies defaults and drops DEVSECRETS_*', () => {
     const child = buildChildEnv({ manifest, values: store, inherited: { PATH: '/bin', DEVSECRETS_HOME: '/x', devsecrets_keychain: 'off' } });
     expect(child.env).toEqual({ PATH: '/bin', API_TOKEN: store.API_TOKEN, PORT: '4000', LOG_LEVEL: 'info' });
-    expect([...child.missing, ...child.invalid, ...child.insecure, ...child.unknown]).toEqual([]);
+    const evaluation = evaluateValues(manifest, child.resolved);
+    expect([...evaluation.missing, ...evaluation.invalid, ...evaluation.insecure, ...child.unknown]).toEqual([]);
   });
 
   it('lets the store override inherited values and names them', () => {
@@ -44,16 +46,17 @@ describe('buildChildEnv', () => {
       inherited: { LOG_LEVEL: 'verbose', API_TOKEN: 'sk_live_abcdefghijklmnop' },
       preferEnv: true,
     });
-    expect(child.invalid.map((issue) => issue.var).sort()).toEqual(['API_TOKEN', 'LOG_LEVEL', 'PORT']);
-    expect(child.insecure.map((issue) => issue.var)).toEqual(['API_TOKEN']);
+    const evaluation = evaluateValues(manifest, child.resolved);
+    expect(evaluation.invalid.map((issue) => issue.var).sort()).toEqual(['API_TOKEN', 'LOG_LEVEL', 'PORT']);
+    expect(evaluation.insecure.map((issue) => issue.var)).toEqual(['API_TOKEN']);
     expect(child.unknown.map((issue) => issue.var)).toEqual(['EXTRA']);
-    const text = JSON.stringify(child.invalid.concat(child.insecure));
+    const text = JSON.stringify(evaluation.invalid.concat(evaluation.insecure));
     expect(text).not.toContain('sk_live_abcdefghijklmnop');
     expect(text).not.toContain('verbose');
   });
 
   it('reports a required variable with no value', () => {
     const child = buildChildEnv({ manifest, values: { PORT: '4000' }, inherited: {} });
-    expect(child.missing).toEqual([{ var: 'API_TOKEN', message: 'is required but has no value' }]);
+    expect(evaluateValues(manifest, child.resolved).missing).toEqual([{ var: 'API_TOKEN', message: 'is required but has no value' }]);
   });
 });

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DevsecretsError } from '../../src/core/errors.js';
 import type { VarSpec } from '../../src/core/manifest-schema.js';
-import { parseDurationMs } from '../../src/core/types/duration.js';
+import { parseDurationMs } from '../../src/core/duration-text.js';
 import {
   checkSpec,
   compileValidator,

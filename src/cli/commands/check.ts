@@ -11,7 +11,7 @@ export interface CheckOptions {
 }
 
 export default async function check(context: CommandContext, options: CheckOptions): Promise<number> {
-  const manifest = loadManifest(context.cwd, context.manifestPath);
+  const manifest = await loadManifest(context.cwd, context.manifestPath);
   let values: Record<string, string | undefined> = context.env;
   let source = 'the environment';
   if (options.envFile !== undefined) {

@@ -9,7 +9,7 @@ export interface GetOptions {
 }
 
 export default async function get(context: CommandContext, name: string, options: GetOptions): Promise<void> {
-  const manifest = loadManifest(context.cwd, context.manifestPath);
+  const manifest = await loadManifest(context.cwd, context.manifestPath);
   const spec = manifest.vars[name];
   const { document } = await openStore(manifest.root, context.env);
   const stored = document.vars[name];
@@ -19,7 +19,7 @@ export default async function get(context: CommandContext, name: string, options
       : new DevsecretsError('FAILURE', `${name} has no value in the store`, { hint: `devsecrets set ${name}` });
   }
   // A secret printed to a terminal ends up in scrollback and screen shares; a pipe is a deliberate act.
-  if ((spec?.secret ?? true) && process.stdout.isTTY && options.reveal !== true) {
+  if ((spec === undefined || spec.secret === true) && process.stdout.isTTY && options.reveal !== true) {
     throw new DevsecretsError('FAILURE', `${name} is secret; refusing to print it to a terminal`, {
       hint: `pipe it (devsecrets get ${name} | …) or pass --reveal`,
     });

@@ -2,7 +2,7 @@
 import { relative, resolve } from 'node:path';
 import { DevsecretsError } from '../../core/errors.js';
 import { inferManifest } from '../../core/infer-manifest.js';
-import { MANIFEST_FILE } from '../../core/manifest.js';
+import { MANIFEST_FILE } from '../../core/manifest-model.js';
 import { readEnvFile } from '../../adapters/env-file.js';
 import { ensureGitignoreBlock, readTemplate, writeProjectFile } from '../../adapters/project-files.js';
 import { loadManifest, locateManifest } from '../../adapters/manifest-file.js';
@@ -33,7 +33,7 @@ export default async function init(context: CommandContext, options: InitOptions
       hint: 'edit the existing manifest, or remove it and run init --from again',
     });
   }
-  const manifest = loadManifest(context.cwd, context.manifestPath);
+  const manifest = await loadManifest(context.cwd, context.manifestPath);
   if (await ensureGitignoreBlock(manifest.root)) output.info('.gitignore now ignores .devsecrets/ and local .env files (never .env.example)');
 
   if (options.force && storeExists(manifest.root) && process.stdin.isTTY && !options.yes) {

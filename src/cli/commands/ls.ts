@@ -14,7 +14,7 @@ interface Row {
 }
 
 export default async function ls(context: CommandContext): Promise<void> {
-  const manifest = loadManifest(context.cwd, context.manifestPath);
+  const manifest = await loadManifest(context.cwd, context.manifestPath);
   const { document } = await openStore(manifest.root, context.env);
   const names = [...new Set([...Object.keys(manifest.vars), ...Object.keys(document.vars)])].sort();
   const rows: Row[] = names.map((name) => {

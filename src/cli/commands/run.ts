@@ -1,12 +1,10 @@
 /** `devsecrets run [--prefer-env] [--isolate] [--ephemeral] -- CMD [ARGS...]` */
-import { randomBytes } from 'node:crypto';
 import { buildChildEnv } from '../../core/build-child-env.js';
-import { DevsecretsError, type Issue } from '../../core/errors.js';
-import type { Manifest } from '../../core/manifest.js';
-import { valuesOf } from '../../core/store-document.js';
-import { generateFake } from '../../core/types/index.js';
+import { DevsecretsError } from '../../core/errors.js';
+import { manifestFromDocument, type Manifest } from '../../core/manifest-model.js';
+import { hasCurrentStamp, valuesOf } from '../../core/store-document.js';
 import { runChild } from '../../adapters/child-process.js';
-import { loadManifest } from '../../adapters/manifest-file.js';
+import { checkManifestFile, readManifestFile, type ManifestFile } from '../../adapters/manifest-file.js';
 import { openStore } from '../../adapters/vault.js';
 import type { CommandContext } from '../context.js';
 
@@ -17,8 +15,25 @@ export interface RunOptions {
 }
 
 export default async function run(context: CommandContext, command: string[], options: RunOptions): Promise<number> {
-  const manifest = loadManifest(context.cwd, context.manifestPath);
-  const values = options.ephemeral ? ephemeralValues(manifest) : valuesOf((await openStore(manifest.root, context.env)).document);
+  const file = readManifestFile(context.cwd, context.manifestPath);
+  let manifest: Manifest;
+  let values: Record<string, string>;
+  let checked = false;
+  if (options.ephemeral) {
+    manifest = await checkManifestFile(file);
+    values = await ephemeralValues(manifest);
+  } else {
+    const { document } = await openStore(file.root, context.env).catch(async (error: unknown) => {
+      // A broken manifest is the first thing to fix, so it is reported before a store problem.
+      await checkManifestFile(file);
+      throw error;
+    });
+    // The stamp says these values passed every check against these exact manifest bytes
+    // when the store was written; only inherited values (--prefer-env) would need a look.
+    checked = !options.preferEnv && hasCurrentStamp(document, file.textSha256);
+    manifest = checked ? trustedManifest(file) : await checkManifestFile(file);
+    values = valuesOf(document);
+  }
   const child = buildChildEnv({
     manifest,
     values,
@@ -26,37 +41,35 @@ export default async function run(context: CommandContext, command: string[], op
     preferEnv: options.preferEnv === true,
     isolate: options.isolate === true,
   });
-  refuseProblems(child.unknown, [...child.missing, ...child.invalid], child.insecure);
+  if (!checked) {
+    const { environmentRefusal, evaluateValues } = await import('../../core/evaluate.js');
+    const refusal = environmentRefusal(evaluateValues(manifest, child.resolved), child.unknown);
+    if (refusal !== undefined) throw refusal;
+  }
   for (const name of child.overridden) context.output.info(`${name}: the store's value overrides the inherited one`);
   for (const name of child.kept) context.output.info(`${name}: keeping the inherited value (--prefer-env)`);
 
-  const [file, ...args] = command as [string, ...string[]];
-  const outcome = await runChild(file, args, child.env);
+  const [executable, ...args] = command as [string, ...string[]];
+  const outcome = await runChild(executable, args, child.env);
   if (outcome.kind === 'exited') return outcome.status;
   const notFound = outcome.kind === 'not-found';
-  context.output.error(new DevsecretsError('FAILURE', notFound ? `command not found: ${file}` : `command is not executable: ${file}`, {
-    hint: notFound ? 'check the spelling and your PATH' : `check its permissions (chmod +x ${file})`,
+  context.output.error(new DevsecretsError('FAILURE', notFound ? `command not found: ${executable}` : `command is not executable: ${executable}`, {
+    hint: notFound ? 'check the spelling and your PATH' : `check its permissions (chmod +x ${executable})`,
   }));
   return notFound ? 127 : 126;
 }
 
+/** The manifest of a stamped store: its bytes were fully checked when the store was written. */
+function trustedManifest(file: ManifestFile): Manifest {
+  return manifestFromDocument(JSON.parse(file.text), file.path, file.root, file.textSha256);
+}
+
 /** `--ephemeral`: fakes from a throwaway seed, in memory only. */
-function ephemeralValues(manifest: Manifest): Record<string, string> {
+async function ephemeralValues(manifest: Manifest): Promise<Record<string, string>> {
+  const { randomBytes } = await import('node:crypto');
+  const { generateFake } = await import('../../core/types/index.js');
   const seed = randomBytes(32);
   const values: Record<string, string> = {};
   for (const [name, spec] of Object.entries(manifest.vars)) values[name] = generateFake(name, spec, seed);
   return values;
-}
-
-/** Nothing runs on an environment with any problem; all problems are reported at once. */
-function refuseProblems(unknown: Issue[], invalid: Issue[], insecure: Issue[]): void {
-  const issues = [...insecure, ...invalid, ...unknown];
-  if (issues.length === 0) return;
-  const code = insecure.length > 0 ? 'INSECURE_VALUE' : invalid.length > 0 ? 'VALIDATION_FAILED' : 'UNKNOWN_VAR';
-  const hint = insecure.length > 0
-    ? 'replace those values with devsecrets set NAME, or regenerate fakes with devsecrets init --force'
-    : invalid.length > 0
-      ? 'fix the values with devsecrets set NAME, or check the inherited environment'
-      : 'add the variables to the manifest, or remove them with devsecrets unset NAME';
-  throw new DevsecretsError(code, `refusing to run: ${issues.length} problem${issues.length === 1 ? '' : 's'} with the environment`, { issues, hint });
 }

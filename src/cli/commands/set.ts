@@ -7,7 +7,7 @@ import type { CommandContext } from '../context.js';
 import { readValue } from '../prompt.js';
 
 export default async function set(context: CommandContext, name: string, given: string | undefined): Promise<void> {
-  const manifest = loadManifest(context.cwd, context.manifestPath);
+  const manifest = await loadManifest(context.cwd, context.manifestPath);
   const spec = manifest.vars[name];
   if (spec === undefined) {
     throw new DevsecretsError('UNKNOWN_VAR', `${name} is not in the manifest`, { hint: `declare ${name} in ${manifest.path} first` });
@@ -24,7 +24,7 @@ export default async function set(context: CommandContext, name: string, given: 
       hint: 'the store is unchanged; devsecrets ls shows what each variable expects',
     });
   }
-  await updateStore(manifest.root, context.env, ({ document }) => {
+  await updateStore(manifest, context.env, ({ document }) => {
     document.vars[name] = { value, origin: 'set', updatedAt: new Date().toISOString() };
     return { save: true, result: undefined };
   });

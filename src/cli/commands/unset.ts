@@ -5,8 +5,8 @@ import { updateStore } from '../../adapters/vault.js';
 import type { CommandContext } from '../context.js';
 
 export default async function unset(context: CommandContext, name: string): Promise<void> {
-  const manifest = loadManifest(context.cwd, context.manifestPath);
-  await updateStore(manifest.root, context.env, ({ document }) => {
+  const manifest = await loadManifest(context.cwd, context.manifestPath);
+  await updateStore(manifest, context.env, ({ document }) => {
     if (document.vars[name] === undefined) {
       throw new DevsecretsError('FAILURE', `${name} is not in the store`, { hint: 'devsecrets ls lists the variables' });
     }

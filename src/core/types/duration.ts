@@ -3,39 +3,15 @@
  * spelling the manifest's own `ttl` uses. Bounds compare in milliseconds, so `90s` is
  * within `min: "1m"`.
  */
-import { DevsecretsError } from '../errors.js';
+import { DURATION_RE, DURATION_REASON as FORMAT_REASON, UNIT_MS, durationMs, type DurationUnit } from '../duration-text.js';
 import type { FakeRandom } from '../fake-random.js';
-import { DURATION_RE, type SpecOf } from '../manifest-schema.js';
+import type { SpecOf } from '../manifest-schema.js';
 import { MIN_ABOVE_MAX, rule, type TypeDef } from './type-def.js';
 
-const UNIT_MS = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as const;
-type Unit = keyof typeof UNIT_MS;
 /** Largest first: the fake uses the coarsest unit that still offers a choice. */
-const UNITS = Object.keys(UNIT_MS) as Unit[];
-const FORMAT_REASON = 'must be a duration like 30s, 5m, 2h or 30d';
+const UNITS = Object.keys(UNIT_MS) as DurationUnit[];
 /** Fakes with no `max` stay under an hour (or twice `min`), long enough for any timeout. */
 const DEFAULT_FAKE_MAX_MS = UNIT_MS.h;
-
-/** Milliseconds, or undefined when the text is not a duration or too long to count exactly. */
-function durationMs(text: string): number | undefined {
-  const match = DURATION_RE.exec(text);
-  if (match === null) return undefined;
-  const ms = Number(match[1]) * UNIT_MS[match[2] as Unit];
-  return Number.isSafeInteger(ms) ? ms : undefined;
-}
-
-/**
- * Parses a duration such as `30d` or `250ms` into milliseconds.
- * @throws DevsecretsError VALIDATION_FAILED when the text is not a duration, or is longer
- * than 2^53 ms; the message does not repeat the text.
- */
-export function parseDurationMs(text: string): number {
-  const ms = durationMs(text);
-  if (ms === undefined) {
-    throw new DevsecretsError('VALIDATION_FAILED', `invalid duration: ${FORMAT_REASON}, below 2^53 ms`);
-  }
-  return ms;
-}
 
 function rangeReason(spec: SpecOf<'duration'>): string {
   if (spec.min !== undefined && spec.max !== undefined) return `must be a duration from ${spec.min} to ${spec.max}`;

@@ -1,0 +1,34 @@
+/**
+ * Seeding a store document with fakes. Separate from the document itself because fake
+ * generation needs the type system (and zod), which `run` does not load.
+ */
+import type { Manifest } from './manifest-model.js';
+import type { VarSpec } from './manifest-schema.js';
+import { STORE_FORMAT, type StoreDocument, type StoredVar } from './store-document.js';
+import { fakeTag, generateFake } from './types/index.js';
+
+/**
+ * Builds a new document holding a fake for every manifest variable.
+ * @throws DevsecretsError `FAKE_UNAVAILABLE` when a variable's fake cannot be generated.
+ */
+export function createStoreDocument(manifest: Manifest, storeId: string, seed: Uint8Array, now: Date): StoreDocument {
+  const document: StoreDocument = {
+    format: STORE_FORMAT,
+    storeId,
+    seed: Buffer.from(seed).toString('hex'),
+    manifest: { version: manifest.version, digest: manifest.digest },
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + manifest.ttlMs).toISOString(),
+    vars: {},
+  };
+  for (const [name, spec] of Object.entries(manifest.vars)) {
+    document.vars[name] = generatedVar(name, spec, seed, now);
+  }
+  return document;
+}
+
+/** A freshly generated fake for one variable, tagged so `doctor` can verify it later. */
+export function generatedVar(name: string, spec: VarSpec, seed: Uint8Array, now: Date): StoredVar {
+  const value = generateFake(name, spec, seed);
+  return { value, origin: 'generated', updatedAt: now.toISOString(), tag: fakeTag(name, value, seed) };
+}

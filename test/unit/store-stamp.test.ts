@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from '../../src/core/manifest.js';
+import { createStoreDocument } from '../../src/core/seed-store.js';
+import { CHECKS_REVISION, hasCurrentStamp, parseStoreDocument, serializeStoreDocument } from '../../src/core/store-document.js';
+import { stampDocument } from '../../src/core/store-stamp.js';
+
+const text = JSON.stringify({
+  forbid: ['/corp-secret/'],
+  vars: {
+    API_TOKEN: { type: 'token', prefix: 'tok_', length: 24, secret: true },
+    PORT: { type: 'port', default: 3000 },
+  },
+});
+const manifest = parseManifest(text, '/p/devsecrets.json', '/p');
+const seed = new Uint8Array(32).fill(7);
+
+function freshDocument() {
+  return createStoreDocument(manifest, 'store-1', seed, new Date('2026-01-01T00:00:00Z'));
+}
+
+describe('stampDocument', () => {
+  it('stamps a complete, valid store against the exact manifest bytes', () => {
+    const document = freshDocument();
+    stampDocument(document, manifest);
+    expect(document.checked).toEqual({ manifestSha256: manifest.textSha256, revision: CHECKS_REVISION });
+    expect(hasCurrentStamp(document, manifest.textSha256)).toBe(true);
+    // The same manifest with other whitespace is other bytes: it must be checked again.
+    const reformatted = parseManifest(JSON.stringify(JSON.parse(text), null, 2), '/p/devsecrets.json', '/p');
+    expect(hasCurrentStamp(document, reformatted.textSha256)).toBe(false);
+  });
+
+  it('survives the round trip through the store format', () => {
+    const document = freshDocument();
+    stampDocument(document, manifest);
+    expect(hasCurrentStamp(parseStoreDocument(serializeStoreDocument(document)), manifest.textSha256)).toBe(true);
+  });
+
+  it.each([
+    ['an invalid value', (d: ReturnType<typeof freshDocument>) => { d.vars.PORT!.value = '080'; }],
+    ['an insecure value', (d: ReturnType<typeof freshDocument>) => { d.vars.API_TOKEN!.value = 'tok_corp-secret_abcdefgh'; }],
+    ['a missing variable', (d: ReturnType<typeof freshDocument>) => { delete d.vars.PORT; }],
+    ['an unknown variable', (d: ReturnType<typeof freshDocument>) => { d.vars.EXTRA = { value: 'x', origin: 'set', updatedAt: '' }; }],
+  ])('withholds (and clears) the stamp for %s', (_, spoil) => {
+    const document = freshDocument();
+    stampDocument(document, manifest);
+    spoil(document);
+    stampDocument(document, manifest);
+    expect(document.checked).toBeUndefined();
+    expect(hasCurrentStamp(document, manifest.textSha256)).toBe(false);
+  });
+
+  it('does not count a stamp made under other checks', () => {
+    const document = freshDocument();
+    document.checked = { manifestSha256: manifest.textSha256, revision: CHECKS_REVISION + 1 };
+    expect(hasCurrentStamp(document, manifest.textSha256)).toBe(false);
+  });
+});
