@@ -13,6 +13,7 @@
  *
  * Writes are atomic and must happen inside {@link withStoreLock}.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DevsecretsError } from '../core/errors.js';
@@ -116,7 +117,7 @@ export async function withStoreLock<T>(root: string, fn: () => Promise<T>, optio
 export async function readStoreFile(root: string): Promise<Uint8Array> {
   const { store } = storePaths(root);
   try {
-    return await readFile(store);
+    return readFileSync(store);
   } catch (error) {
     if (errorCode(error) === 'ENOENT') throw storeMissing(store);
     throw error;
@@ -143,7 +144,7 @@ export async function readStoreMeta(root: string): Promise<StoreMeta> {
   const paths = storePaths(root);
   let text: string;
   try {
-    text = await readFile(paths.meta, 'utf8');
+    text = readFileSync(paths.meta, 'utf8');
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error;
     if (!(await exists(paths.store))) throw storeMissing(paths.store);
