@@ -1,5 +1,5 @@
 /** Reading a dotenv file someone named on the command line (`check --env-file`, `init --from`). */
-import { readFileSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { dotenvToRecord, parseDotenv, type DotenvEntry } from '../core/dotenv.js';
 import { DevsecretsError } from '../core/errors.js';
 
@@ -20,4 +20,9 @@ export function readEnvFile(path: string): DotenvEntry[] {
 /** The file's variables, later definitions winning. */
 export function readEnvFileValues(path: string): Record<string, string> {
   return dotenvToRecord(readEnvFile(path));
+}
+
+/** Deletes a plaintext env file once its values are safely in the store. */
+export function deleteEnvFile(path: string): void {
+  unlinkSync(path);
 }

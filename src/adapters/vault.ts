@@ -14,8 +14,9 @@ import {
   existingExplicitIdentity, identityExists, loadIdentity, removeIdentity, storeIdentity, type StoredIdentity,
 } from './identity.js';
 import {
-  ensureStoreDir, readStoreFile, readStoreMeta, storePaths, withStoreLock, writeStoreMeta, type StoreMeta,
+  ensureStoreDir, readStoreFile, readStoreMeta, removeStore, storePaths, withStoreLock, writeStoreMeta, type StoreMeta,
 } from './store-files.js';
+import { fallbackIdentityPath } from './identity-file.js';
 import { writeFileAtomic } from './fs-safe.js';
 
 export interface OpenedStore {
@@ -161,4 +162,23 @@ function explainBrokenStore(previous: StoreMeta | undefined): DevsecretsError {
   return new DevsecretsError('STORE_EXISTS', `a store exists but its identity is missing ${where}`, {
     hint: 'restore the identity, or start over with devsecrets init --force (values you set are lost)',
   });
+}
+
+/**
+ * Deletes `.devsecrets/` and the store's identity (keychain entry or fallback file). An
+ * identity named by `DEVSECRETS_IDENTITY_FILE` is the user's own file and is kept.
+ * @returns what happened to the identity, for people.
+ * @throws DevsecretsError `STORE_MISSING` when there is nothing to delete.
+ */
+export async function destroyStore(root: string, env: NodeJS.ProcessEnv): Promise<{ identity: string }> {
+  const paths = storePaths(root);
+  if (!existsSync(paths.dir)) {
+    throw new DevsecretsError('STORE_MISSING', `no store at ${paths.store}`, { hint: 'nothing to destroy' });
+  }
+  const meta = existsSync(paths.meta) ? await readStoreMeta(root).catch(() => undefined) : undefined;
+  await removeStore(root);
+  if (meta === undefined) return { identity: 'no identity (the store metadata was missing, so its identity is unknown)' };
+  if (existingExplicitIdentity(env) !== undefined) return { identity: 'kept the identity file named by DEVSECRETS_IDENTITY_FILE (yours to delete)' };
+  await removeIdentity(meta.storeId, meta.identity, env);
+  return { identity: meta.identity === 'keychain' ? 'its identity in the OS keychain' : `its identity file ${fallbackIdentityPath(env, meta.storeId)}` };
 }

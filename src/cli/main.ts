@@ -57,6 +57,7 @@ function buildProgram(output: Output, setExit: (code: number) => void): Command 
     .option('--prefer-env', 'inherited values win over the store')
     .option('--isolate', 'pass only manifest variables and the essentials (PATH, HOME, …)')
     .option('--ephemeral', 'no store: fresh fakes generated in memory for this run (CI)')
+    .option('--allow-expired', 'run even though the store expired (emergencies only)')
     .passThroughOptions()
     .action(lazy(() => import('./commands/run.js')));
 
@@ -87,6 +88,27 @@ function buildProgram(output: Output, setExit: (code: number) => void): Command 
     .option('--env-file <file>', 'check this dotenv file instead of the process environment')
     .option('--json', 'print one JSON document')
     .action(lazy(() => import('./commands/check.js')));
+
+  program.command('sync')
+    .description('bring the store in line with a changed manifest')
+    .action(lazy(() => import('./commands/sync.js')));
+
+  program.command('rotate')
+    .description('regenerate fakes (all generated ones, or the named ones) with a new seed and expiry')
+    .argument('[names...]', 'variables to rotate; values you set are rotated only when named')
+    .option('--seed <hex>', 'derive the new fakes from this seed (reproducible)')
+    .action(lazy(() => import('./commands/rotate.js')));
+
+  program.command('import')
+    .description('move values from a dotenv file into the store')
+    .argument('<file>')
+    .option('--delete', 'delete the file once the store is written and read back')
+    .action(lazy(() => import('./commands/import.js')));
+
+  program.command('destroy')
+    .description('delete the store and its identity')
+    .option('--yes', 'do not ask for confirmation (required without a terminal)')
+    .action(lazy(() => import('./commands/destroy.js')));
 
   return program;
 }

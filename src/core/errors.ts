@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'STORE_EXISTS'
   | 'STORE_UNREADABLE'
   | 'STORE_EXPIRED'
+  | 'DRIFT_MANIFEST_VERSION'
   | 'STORE_LOCKED'
   | 'IDENTITY_MISSING'
   | 'IDENTITY_MISMATCH'
@@ -65,6 +66,7 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   STORE_EXISTS: ExitCode.store,
   STORE_UNREADABLE: ExitCode.store,
   STORE_EXPIRED: ExitCode.store,
+  DRIFT_MANIFEST_VERSION: ExitCode.store,
   STORE_LOCKED: ExitCode.store,
   IDENTITY_MISSING: ExitCode.store,
   IDENTITY_MISMATCH: ExitCode.store,

@@ -115,3 +115,30 @@ function unreadable(why: string): DevsecretsError {
     hint: 'upgrade devsecrets, or recreate the store with devsecrets init --force',
   });
 }
+
+/** The refusal for an expired store (`run`'s `--allow-expired` overrides it), or undefined. */
+export function expiryError(document: StoreDocument, now: Date): DevsecretsError | undefined {
+  if (Date.parse(document.expiresAt) > now.getTime()) return undefined;
+  return new DevsecretsError('STORE_EXPIRED', `the store expired on ${document.expiresAt}`, {
+    hint: 'devsecrets rotate gives it fresh fakes and a new expiry (run --allow-expired runs once anyway)',
+  });
+}
+
+/** The refusal for a store last synced with an older manifest version, or undefined. */
+export function versionDriftError(document: StoreDocument, manifestVersion: number): DevsecretsError | undefined {
+  if (document.manifest.version >= manifestVersion) return undefined;
+  return new DevsecretsError(
+    'DRIFT_MANIFEST_VERSION',
+    `the store was synced with manifest version ${document.manifest.version}; the manifest is now version ${manifestVersion}`,
+    { hint: 'devsecrets sync brings the store in line with the manifest' },
+  );
+}
+
+/** Time left before expiry, for people: `29d`, `5h`, `12m`, or `expired`. */
+export function timeLeft(document: StoreDocument, now: Date): string {
+  const ms = Date.parse(document.expiresAt) - now.getTime();
+  if (ms <= 0) return 'expired';
+  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]];
+  for (const [unit, size] of units) if (ms >= size) return `${Math.floor(ms / size)}${unit}`;
+  return '<1m';
+}

@@ -10,6 +10,7 @@ import { storePaths } from '../../adapters/store-files.js';
 import { createStore, storeExists } from '../../adapters/vault.js';
 import type { CommandContext } from '../context.js';
 import { confirm } from '../prompt.js';
+import { parseSeed } from '../seed-option.js';
 
 export interface InitOptions {
   from?: string;
@@ -53,13 +54,6 @@ export default async function init(context: CommandContext, options: InitOptions
   output.info(`${created.status === 'repaired' ? 'finished an interrupted init: ' : ''}store created with ${count} fake value${count === 1 ? '' : 's'} (identity in ${where})`);
   output.info('next: devsecrets run -- <your command>   (for example: devsecrets run -- npm start)');
   return 0;
-}
-
-function parseSeed(text: string): Uint8Array {
-  if (!/^(?:[0-9a-fA-F]{2}){16,}$/.test(text)) {
-    throw new DevsecretsError('USAGE', '--seed must be hex, at least 32 digits (16 bytes)', { hint: 'for example: --seed $(openssl rand -hex 32)' });
-  }
-  return Buffer.from(text, 'hex');
 }
 
 function inferredManifest(path: string): string {

@@ -1,4 +1,5 @@
 /** `devsecrets ls [--json]` — names, types, origins and masked values; never a secret value. */
+import { timeLeft } from '../../core/store-document.js';
 import { maskValue } from '../../core/types/index.js';
 import { loadManifest } from '../../adapters/manifest-file.js';
 import { openStore } from '../../adapters/vault.js';
@@ -31,6 +32,9 @@ export default async function ls(context: CommandContext): Promise<void> {
       updatedAt: stored?.updatedAt ?? null,
     };
   });
+  const left = timeLeft(document, new Date());
+  if (left === 'expired') context.output.warn(`the store expired on ${document.expiresAt}: devsecrets rotate renews it`);
+  else context.output.info(`the store expires in ${left} (${document.expiresAt})`);
   if (context.json) {
     context.output.json({ storeId: document.storeId, expiresAt: document.expiresAt, vars: rows });
     return;

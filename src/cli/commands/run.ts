@@ -2,7 +2,7 @@
 import { buildChildEnv } from '../../core/build-child-env.js';
 import { DevsecretsError } from '../../core/errors.js';
 import { manifestFromDocument, type Manifest } from '../../core/manifest-model.js';
-import { hasCurrentStamp, valuesOf } from '../../core/store-document.js';
+import { expiryError, hasCurrentStamp, valuesOf, versionDriftError } from '../../core/store-document.js';
 import { runChild } from '../../adapters/child-process.js';
 import { checkManifestFile, readManifestFile, type ManifestFile } from '../../adapters/manifest-file.js';
 import { openStore } from '../../adapters/vault.js';
@@ -12,6 +12,7 @@ export interface RunOptions {
   preferEnv?: boolean;
   isolate?: boolean;
   ephemeral?: boolean;
+  allowExpired?: boolean;
 }
 
 export default async function run(context: CommandContext, command: string[], options: RunOptions): Promise<number> {
@@ -32,6 +33,11 @@ export default async function run(context: CommandContext, command: string[], op
     // when the store was written; only inherited values (--prefer-env) would need a look.
     checked = !options.preferEnv && hasCurrentStamp(document, file.textSha256);
     manifest = checked ? trustedManifest(file) : await checkManifestFile(file);
+    const drift = versionDriftError(document, manifest.version);
+    if (drift !== undefined) throw drift;
+    const expired = expiryError(document, new Date());
+    if (expired !== undefined && !options.allowExpired) throw expired;
+    if (expired !== undefined) context.output.warn(`${expired.message}; running anyway because of --allow-expired — rotate it soon`);
     values = valuesOf(document);
   }
   const child = buildChildEnv({

@@ -1,0 +1,25 @@
+/** `devsecrets sync` — bring the store in line with a changed manifest. */
+import { DevsecretsError } from '../../core/errors.js';
+import { syncDocument } from '../../core/sync-store.js';
+import { loadManifest } from '../../adapters/manifest-file.js';
+import { updateStore } from '../../adapters/vault.js';
+import type { CommandContext } from '../context.js';
+
+export default async function sync(context: CommandContext): Promise<void> {
+  const { output } = context;
+  const manifest = await loadManifest(context.cwd, context.manifestPath);
+  const report = await updateStore(manifest, context.env, ({ document }) => ({ save: true, result: syncDocument(document, manifest, new Date()) }));
+  const lines: [string, string[]][] = [
+    ['added with fresh fakes', report.added],
+    ['removed (no longer in the manifest)', report.removed],
+    ['regenerated (no longer valid)', report.regenerated],
+  ];
+  for (const [what, names] of lines) if (names.length > 0) output.info(`${what}: ${names.join(', ')}`);
+  if (report.invalidKept.length > 0) {
+    throw new DevsecretsError('VALIDATION_FAILED', `store synced with manifest version ${manifest.version}, but values you set no longer validate`, {
+      issues: report.invalidKept,
+      hint: 'devsecrets never overwrites a value you set: fix each with devsecrets set NAME',
+    });
+  }
+  output.info(`store synced with manifest version ${manifest.version}`);
+}

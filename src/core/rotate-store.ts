@@ -1,0 +1,48 @@
+/**
+ * Rotating fakes (`devsecrets rotate [NAME...]`): a new seed, fresh generated values,
+ * and a new expiry. Values a person set or imported are kept unless named explicitly.
+ */
+import { DevsecretsError } from './errors.js';
+import type { Manifest } from './manifest-model.js';
+import { generatedVar } from './seed-store.js';
+import { seedOf, type StoreDocument } from './store-document.js';
+import { fakeTag, verifyFake } from './types/index.js';
+
+export interface RotateReport {
+  rotated: string[];
+  /** Person-provided values left as they were (not named). */
+  kept: string[];
+}
+
+/**
+ * Replaces the seed with `newSeed` and regenerates the named variables (all generated ones
+ * when `names` is empty). Generated values that are not rotated keep their value and are
+ * re-tagged under the new seed, so they still verify as devsecrets fakes.
+ * @throws DevsecretsError `UNKNOWN_VAR` (exit 3) for a name the manifest does not declare.
+ */
+export function rotateDocument(document: StoreDocument, manifest: Manifest, names: readonly string[], newSeed: Uint8Array, now: Date): RotateReport {
+  const unknown = names.filter((name) => !(name in manifest.vars));
+  if (unknown.length > 0) {
+    throw new DevsecretsError('UNKNOWN_VAR', `cannot rotate variables the manifest does not declare: ${unknown.join(', ')}`, {
+      hint: 'devsecrets ls lists the variables',
+    });
+  }
+  const oldSeed = seedOf(document);
+  const chosen = new Set(names);
+  const report: RotateReport = { rotated: [], kept: [] };
+  for (const [name, spec] of Object.entries(manifest.vars)) {
+    const stored = document.vars[name];
+    const generated = stored === undefined || stored.origin === 'generated';
+    if (chosen.has(name) || (chosen.size === 0 && generated)) {
+      document.vars[name] = generatedVar(name, spec, newSeed, now);
+      report.rotated.push(name);
+    } else if (stored !== undefined && generated && verifyFake(name, stored.value, oldSeed, stored.tag)) {
+      stored.tag = fakeTag(name, stored.value, newSeed);
+    } else if (stored !== undefined && !generated) {
+      report.kept.push(name);
+    }
+  }
+  document.seed = Buffer.from(newSeed).toString('hex');
+  document.expiresAt = new Date(now.getTime() + manifest.ttlMs).toISOString();
+  return report;
+}
