@@ -318,6 +318,37 @@ describe('a planted secret never leaks', () => {
     expect(leaks(replaced.run(['get', 'STRIPE_KEY']).stdout)).toBe(false);
   });
 
+  it('rotate, sync, import and destroy', () => {
+    const rotated = plantedProject();
+    for (const args of [['rotate'], ['rotate', 'STRIPE_KEY', 'DATABASE_URL'], ['rotate', 'NOPE']]) expectNoLeak(args.join(' '), rotated.run(args));
+
+    const synced = plantedProject();
+    synced.writeManifest({ ...STANDARD_MANIFEST, version: 2, vars: { ...STANDARD_MANIFEST.vars, STRIPE_KEY: { type: 'token', prefix: 'sk_test_', length: 40, secret: true } } });
+    expectNoLeak('run before sync', synced.run(['run', '--', ...CHILD_OK]));
+    const sync = synced.run(['sync']);
+    expect(sync.code).toBe(3);
+    expectNoLeak('sync keeping an invalid value a person set', sync);
+
+    const imported = plantedProject();
+    imported.write('.env.local', `STRIPE_KEY=${PLANT}
+DATABASE_URL="${PLANT_URL}"
+`);
+    const moved = imported.run(['import', '.env.local', '--delete']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expectNoLeak('import --delete', moved);
+    for (const lines of [[`STRIPE_KEY=${BAD.liveToken}`], [`DATABASE_URL=${BAD.sslDisabledUrl}`], [`LEGACY=${PLANT}`], [`STRIPE_KEY="${PLANT}`]]) {
+      const refused = imported.run(['import', envFile(lines), '--delete']);
+      expect(refused.code).toBe(3);
+      expectNoLeak(`import refusing ${lines[0]!.split('=')[0]}`, refused);
+    }
+
+    const destroyed = plantedProject();
+    projects.splice(projects.indexOf(destroyed), 1);
+    expectNoLeak('destroy without --yes', destroyed.run(['destroy']));
+    expectNoLeak('destroy --yes', destroyed.run(['destroy', '--yes']));
+    destroyed.cleanup();
+  });
+
   it('no plaintext file anywhere holds the secret', () => {
     const scanned: string[] = [];
     for (const each of projects) {
