@@ -6,6 +6,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { DevsecretsError } from '../core/errors.js';
 import type { Manifest } from '../core/manifest-model.js';
 import { STORE_FORMAT, parseStoreDocument, serializeStoreDocument, type StoreDocument } from '../core/store-document.js';
@@ -14,10 +15,12 @@ import {
   existingExplicitIdentity, identityExists, loadIdentity, removeIdentity, storeIdentity, type StoredIdentity,
 } from './identity.js';
 import {
-  ensureStoreDir, readStoreFile, readStoreMeta, removeStore, storePaths, withStoreLock, writeStoreMeta, type StoreMeta,
+  ensureStoreDir, readStoreFile, readStoreMeta, storePaths, withStoreLock, writeStoreMeta, type StoreMeta,
 } from './store-files.js';
 import { fallbackIdentityPath } from './identity-file.js';
 import { writeFileAtomic } from './fs-safe.js';
+import { appendAudit } from './audit-log.js';
+import type { AuditEvent } from '../core/audit.js';
 
 export interface OpenedStore {
   meta: StoreMeta;
@@ -53,21 +56,33 @@ export async function saveStore(manifest: Manifest, meta: StoreMeta, document: S
   await writeFileAtomic(storePaths(manifest.root).store, ciphertext, 0o600);
 }
 
+/** What a change to the store returns: its result, and the audit entry it makes. */
+export interface StoreChange<T> {
+  result: T;
+  audit: AuditEvent;
+}
+
 /**
- * Opens the store under the lock, lets `change` edit the document, and saves it when
- * `change` returns true. Concurrent writers are serialised, so no write is lost.
+ * Opens the store under the lock, lets `change` edit the document, saves it and records
+ * the change in the audit log. Concurrent writers are serialised, so no write is lost.
  */
 export async function updateStore<T>(
   manifest: Manifest,
   env: NodeJS.ProcessEnv,
-  change: (opened: OpenedStore) => { save: boolean; result: T } | Promise<{ save: boolean; result: T }>,
+  change: (opened: OpenedStore) => StoreChange<T> | Promise<StoreChange<T>>,
 ): Promise<T> {
   return withStoreLock(manifest.root, async () => {
     const opened = await openStore(manifest.root, env);
-    const { save, result } = await change(opened);
-    if (save) await saveStore(manifest, opened.meta, opened.document);
+    const { result, audit } = await change(opened);
+    await saveStore(manifest, opened.meta, opened.document);
+    await recordAccess(manifest.root, opened.document, audit);
     return result;
   });
+}
+
+/** Appends an audit entry signed with the store's audit key. */
+export async function recordAccess(root: string, document: StoreDocument, event: AuditEvent): Promise<void> {
+  await appendAudit(root, event, { store: document.storeId, key: document.auditKey });
 }
 
 /** Whether the project at `root` has a store file (it may still fail to open). */
@@ -165,18 +180,25 @@ function explainBrokenStore(previous: StoreMeta | undefined): DevsecretsError {
 }
 
 /**
- * Deletes `.devsecrets/` and the store's identity (keychain entry or fallback file). An
- * identity named by `DEVSECRETS_IDENTITY_FILE` is the user's own file and is kept.
+ * Deletes the store, its metadata and its identity (keychain entry or fallback file),
+ * after recording the destruction in the audit log, which stays. An identity named by
+ * `DEVSECRETS_IDENTITY_FILE` is the user's own file and is kept.
  * @returns what happened to the identity, for people.
  * @throws DevsecretsError `STORE_MISSING` when there is nothing to delete.
  */
 export async function destroyStore(root: string, env: NodeJS.ProcessEnv): Promise<{ identity: string }> {
   const paths = storePaths(root);
-  if (!existsSync(paths.dir)) {
+  if (!existsSync(paths.store) && !existsSync(paths.meta)) {
     throw new DevsecretsError('STORE_MISSING', `no store at ${paths.store}`, { hint: 'nothing to destroy' });
   }
-  const meta = existsSync(paths.meta) ? await readStoreMeta(root).catch(() => undefined) : undefined;
-  await removeStore(root);
+  // A broken store can still be destroyed; its entry is then unsigned.
+  const opened = await openStore(root, env).catch(() => undefined);
+  const meta = opened?.meta ?? (await readStoreMeta(root).catch(() => undefined));
+  await appendAudit(root, { action: 'destroy', vars: [] }, { store: meta?.storeId ?? 'unknown', key: opened?.document.auditKey });
+  await withStoreLock(root, async () => {
+    await rm(paths.store, { force: true });
+    await rm(paths.meta, { force: true });
+  });
   if (meta === undefined) return { identity: 'no identity (the store metadata was missing, so its identity is unknown)' };
   if (existingExplicitIdentity(env) !== undefined) return { identity: 'kept the identity file named by DEVSECRETS_IDENTITY_FILE (yours to delete)' };
   await removeIdentity(meta.storeId, meta.identity, env);

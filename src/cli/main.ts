@@ -105,6 +105,12 @@ function buildProgram(output: Output, setExit: (code: number) => void): Command 
     .option('--delete', 'delete the file once the store is written and read back')
     .action(lazy(() => import('./commands/import.js')));
 
+  program.command('audit')
+    .description('show the access log; --verify proves no line was edited, deleted, inserted or moved')
+    .option('--verify', 'check the hash chain and signatures (exit 1 when broken)')
+    .option('--json', 'print one JSON document')
+    .action(lazy(() => import('./commands/audit.js')));
+
   program.command('destroy')
     .description('delete the store and its identity')
     .option('--yes', 'do not ask for confirmation (required without a terminal)')

@@ -2,6 +2,7 @@
  * Seeding a store document with fakes. Separate from the document itself because fake
  * generation needs the type system (and zod), which `run` does not load.
  */
+import { createHmac } from 'node:crypto';
 import type { Manifest } from './manifest-model.js';
 import type { VarSpec } from './manifest-schema.js';
 import { STORE_FORMAT, type StoreDocument, type StoredVar } from './store-document.js';
@@ -16,6 +17,7 @@ export function createStoreDocument(manifest: Manifest, storeId: string, seed: U
     format: STORE_FORMAT,
     storeId,
     seed: Buffer.from(seed).toString('hex'),
+    auditKey: createHmac('sha256', seed).update('devsecrets/audit-key/v1').digest('hex'),
     manifest: { version: manifest.version, digest: manifest.digest },
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + manifest.ttlMs).toISOString(),

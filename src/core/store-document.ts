@@ -27,6 +27,8 @@ export interface StoreDocument {
   storeId: string;
   /** hex; the per-store secret that fakes are derived from. */
   seed: string;
+  /** hex; the per-store secret that signs audit log entries. Unlike the seed, rotation keeps it. */
+  auditKey: string;
   manifest: { version: number; digest: string };
   createdAt: string;
   expiresAt: string;
@@ -87,6 +89,7 @@ export function parseStoreDocument(bytes: Uint8Array): StoreDocument {
   const fieldsOk =
     typeof data.storeId === 'string' &&
     typeof data.seed === 'string' && /^[0-9a-f]{32,}$/.test(data.seed) &&
+    typeof data.auditKey === 'string' && /^[0-9a-f]{64}$/.test(data.auditKey) &&
     typeof data.createdAt === 'string' &&
     typeof data.expiresAt === 'string' &&
     isRecord(manifest) && typeof manifest.version === 'number' && typeof manifest.digest === 'string' &&

@@ -197,8 +197,10 @@ describe('devsecrets destroy', () => {
 
     const result = project.run(['destroy', '--yes']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('deleted .devsecrets/ and its identity file');
-    expect(existsSync(project.path('.devsecrets'))).toBe(false);
+    expect(result.stderr).toContain('deleted the store and its identity file');
+    expect(existsSync(project.path('.devsecrets', 'store.age'))).toBe(false);
+    expect(existsSync(project.path('.devsecrets', 'store.json'))).toBe(false);
+    expect(project.read('.devsecrets', 'audit.log')).toContain('"action":"destroy"');
     expect(existsSync(identity)).toBe(false);
     expect(project.run(['run', '--', 'true']).code).toBe(4);
     expect(project.run(['destroy', '--yes']).code).toBe(4);

@@ -23,6 +23,6 @@ export default async function destroy(context: CommandContext, options: DestroyO
     }
   }
   const outcome = await destroyStore(manifest.root, context.env);
-  context.output.info(`deleted .devsecrets/ and ${outcome.identity}`);
+  context.output.info(`deleted the store and ${outcome.identity}; .devsecrets/audit.log keeps the record`);
   return 0;
 }

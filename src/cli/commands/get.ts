@@ -1,7 +1,7 @@
 /** `devsecrets get NAME [--reveal]` */
 import { DevsecretsError } from '../../core/errors.js';
 import { loadManifest } from '../../adapters/manifest-file.js';
-import { openStore } from '../../adapters/vault.js';
+import { openStore, recordAccess } from '../../adapters/vault.js';
 import type { CommandContext } from '../context.js';
 
 export interface GetOptions {
@@ -24,5 +24,6 @@ export default async function get(context: CommandContext, name: string, options
       hint: `pipe it (devsecrets get ${name} | …) or pass --reveal`,
     });
   }
+  await recordAccess(manifest.root, document, { action: 'get', vars: [name] });
   context.output.data(stored.value);
 }

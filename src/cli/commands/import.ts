@@ -39,7 +39,7 @@ export default async function importFile(context: CommandContext, file: string, 
   await updateStore(manifest, context.env, ({ document }) => {
     const now = new Date().toISOString();
     for (const name of names) document.vars[name] = { value: values[name]!, origin: 'imported', updatedAt: now };
-    return { save: true, result: undefined };
+    return { result: undefined, audit: { action: 'import', vars: names } };
   });
   context.output.info(`imported ${names.length} variable${names.length === 1 ? '' : 's'}: ${names.join(', ')}`);
   if (!options.delete) {

@@ -7,7 +7,7 @@ import { readEnvFile } from '../../adapters/env-file.js';
 import { ensureGitignoreBlock, readTemplate, writeProjectFile } from '../../adapters/project-files.js';
 import { loadManifest, locateManifest } from '../../adapters/manifest-file.js';
 import { storePaths } from '../../adapters/store-files.js';
-import { createStore, storeExists } from '../../adapters/vault.js';
+import { createStore, recordAccess, storeExists } from '../../adapters/vault.js';
 import type { CommandContext } from '../context.js';
 import { confirm } from '../prompt.js';
 import { parseSeed } from '../seed-option.js';
@@ -48,6 +48,7 @@ export default async function init(context: CommandContext, options: InitOptions
     output.info(`a store already exists at ${relative(context.cwd, storePaths(manifest.root).store)}; kept it (--force replaces it)`);
     return 0;
   }
+  await recordAccess(manifest.root, created.document, { action: 'init', vars: Object.keys(created.document.vars) });
   const count = Object.keys(created.document.vars).length;
   if (created.identity.notice !== undefined) output.warn(created.identity.notice);
   const where = created.identity.location === 'keychain' ? 'the OS keychain' : created.identity.path ?? 'an identity file';

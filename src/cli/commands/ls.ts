@@ -32,13 +32,13 @@ export default async function ls(context: CommandContext): Promise<void> {
       updatedAt: stored?.updatedAt ?? null,
     };
   });
-  const left = timeLeft(document, new Date());
-  if (left === 'expired') context.output.warn(`the store expired on ${document.expiresAt}: devsecrets rotate renews it`);
-  else context.output.info(`the store expires in ${left} (${document.expiresAt})`);
   if (context.json) {
     context.output.json({ storeId: document.storeId, expiresAt: document.expiresAt, vars: rows });
     return;
   }
+  const left = timeLeft(document, new Date());
+  if (left === 'expired') context.output.warn(`the store expired on ${document.expiresAt}: devsecrets rotate renews it`);
+  else context.output.info(`the store expires in ${left} (${document.expiresAt})`);
   const table = [['NAME', 'TYPE', 'ORIGIN', 'VALUE'], ...rows.map((row) => [row.name, row.secret ? `${row.type} (secret)` : row.type, row.origin, row.value ?? '-'])];
   const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
   context.output.data(table.map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n'));

@@ -14,8 +14,8 @@ export default async function rotate(context: CommandContext, names: string[], o
   const seed = options.seed === undefined ? randomBytes(32) : parseSeed(options.seed);
   const manifest = await loadManifest(context.cwd, context.manifestPath);
   const { report, expiresAt } = await updateStore(manifest, context.env, ({ document }) => {
-    const result = rotateDocument(document, manifest, names, seed, new Date());
-    return { save: true, result: { report: result, expiresAt: document.expiresAt } };
+    const report = rotateDocument(document, manifest, names, seed, new Date());
+    return { result: { report, expiresAt: document.expiresAt }, audit: { action: 'rotate', vars: report.rotated } };
   });
   context.output.info(report.rotated.length > 0 ? `rotated: ${report.rotated.join(', ')}` : 'no generated values to rotate');
   if (report.kept.length > 0) context.output.info(`kept values you set: ${report.kept.join(', ')} (name them to rotate them too)`);

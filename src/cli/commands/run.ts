@@ -2,10 +2,11 @@
 import { buildChildEnv } from '../../core/build-child-env.js';
 import { DevsecretsError } from '../../core/errors.js';
 import { manifestFromDocument, type Manifest } from '../../core/manifest-model.js';
-import { expiryError, hasCurrentStamp, valuesOf, versionDriftError } from '../../core/store-document.js';
+import { basename } from 'node:path';
+import { expiryError, hasCurrentStamp, valuesOf, versionDriftError, type StoreDocument } from '../../core/store-document.js';
 import { runChild } from '../../adapters/child-process.js';
 import { checkManifestFile, readManifestFile, type ManifestFile } from '../../adapters/manifest-file.js';
-import { openStore } from '../../adapters/vault.js';
+import { openStore, recordAccess } from '../../adapters/vault.js';
 import type { CommandContext } from '../context.js';
 
 export interface RunOptions {
@@ -20,15 +21,16 @@ export default async function run(context: CommandContext, command: string[], op
   let manifest: Manifest;
   let values: Record<string, string>;
   let checked = false;
+  let document: StoreDocument | undefined;
   if (options.ephemeral) {
     manifest = await checkManifestFile(file);
     values = await ephemeralValues(manifest);
   } else {
-    const { document } = await openStore(file.root, context.env).catch(async (error: unknown) => {
+    ({ document } = await openStore(file.root, context.env).catch(async (error: unknown) => {
       // A broken manifest is the first thing to fix, so it is reported before a store problem.
       await checkManifestFile(file);
       throw error;
-    });
+    }));
     // The stamp says these values passed every check against these exact manifest bytes
     // when the store was written; only inherited values (--prefer-env) would need a look.
     checked = !options.preferEnv && hasCurrentStamp(document, file.textSha256);
@@ -56,7 +58,16 @@ export default async function run(context: CommandContext, command: string[], op
   for (const name of child.kept) context.output.info(`${name}: keeping the inherited value (--prefer-env)`);
 
   const [executable, ...args] = command as [string, ...string[]];
+  // The entry is written while the child starts, so the log costs `run` no start-up time.
+  const recorded = document === undefined ? undefined : recordAccess(file.root, document, {
+    action: 'run',
+    vars: Object.keys(manifest.vars).filter((name) => child.env[name] !== undefined),
+    command: basename(executable),
+  }).catch((error: unknown) => {
+    context.output.warn(`could not write the audit entry (${(error as Error).message})`);
+  });
   const outcome = await runChild(executable, args, child.env);
+  await recorded;
   if (outcome.kind === 'exited') return outcome.status;
   const notFound = outcome.kind === 'not-found';
   context.output.error(new DevsecretsError('FAILURE', notFound ? `command not found: ${executable}` : `command is not executable: ${executable}`, {

@@ -26,7 +26,7 @@ export default async function set(context: CommandContext, name: string, given: 
   }
   await updateStore(manifest, context.env, ({ document }) => {
     document.vars[name] = { value, origin: 'set', updatedAt: new Date().toISOString() };
-    return { save: true, result: undefined };
+    return { result: undefined, audit: { action: 'set', vars: [name] } };
   });
   context.output.info(`set ${name} (${spec.secret === true ? 'secret ' : ''}${spec.type}, ${value.length} chars)`);
 }

@@ -8,7 +8,10 @@ import type { CommandContext } from '../context.js';
 export default async function sync(context: CommandContext): Promise<void> {
   const { output } = context;
   const manifest = await loadManifest(context.cwd, context.manifestPath);
-  const report = await updateStore(manifest, context.env, ({ document }) => ({ save: true, result: syncDocument(document, manifest, new Date()) }));
+  const report = await updateStore(manifest, context.env, ({ document }) => {
+    const changes = syncDocument(document, manifest, new Date());
+    return { result: changes, audit: { action: 'sync', vars: [...changes.added, ...changes.removed, ...changes.regenerated] } };
+  });
   const lines: [string, string[]][] = [
     ['added with fresh fakes', report.added],
     ['removed (no longer in the manifest)', report.removed],

@@ -11,7 +11,7 @@ export default async function unset(context: CommandContext, name: string): Prom
       throw new DevsecretsError('FAILURE', `${name} is not in the store`, { hint: 'devsecrets ls lists the variables' });
     }
     delete document.vars[name];
-    return { save: true, result: undefined };
+    return { result: undefined, audit: { action: 'unset', vars: [name] } };
   });
   const required = manifest.vars[name] !== undefined && manifest.vars[name]?.required !== false;
   context.output.info(`removed ${name} from the store`);

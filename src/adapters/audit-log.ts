@@ -1,0 +1,64 @@
+/**
+ * Appending to and reading `.devsecrets/audit.log`. Appends are serialised by their own
+ * lock (not the store's, so `run` never waits on a long store write), and each reads only
+ * the log's last line, so the cost of an entry does not grow with the log.
+ */
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { nextAuditLine, type AuditEvent } from '../core/audit.js';
+import { withLockFile } from './fs-safe.js';
+import { storePaths } from './store-files.js';
+
+/** Who signs an entry: the store it belongs to, and its audit key when the store could be opened. */
+export interface AuditSigner {
+  store: string;
+  key: string | undefined;
+}
+
+/** Appends one entry for `event`. Never records a value: events carry names only. */
+export async function appendAudit(root: string, event: AuditEvent, signer: AuditSigner): Promise<void> {
+  const paths = storePaths(root);
+  await withLockFile(join(paths.dir, 'audit.lock'), async () => {
+    const fd = openSync(paths.audit, 'a+', 0o600);
+    try {
+      const line = nextAuditLine(lastLine(fd), event, { time: new Date(), pid: process.pid, user: currentUser(), ...signer });
+      writeSync(fd, `${line}\n`);
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+/** The whole log, or undefined when there is none. */
+export function readAuditLog(root: string): string | undefined {
+  const path = storePaths(root).audit;
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
+/** The log's last line (without its newline), reading backwards from the end in blocks. */
+function lastLine(fd: number): string | undefined {
+  const size = fstatSync(fd).size;
+  if (size === 0) return undefined;
+  const block = 4096;
+  let end = size - 1;
+  let collected = Buffer.alloc(0);
+  for (let start = Math.max(0, end + 1 - block); ; start = Math.max(0, start - block)) {
+    const chunk = Buffer.alloc(end + 1 - start);
+    readSync(fd, chunk, 0, chunk.length, start);
+    collected = Buffer.concat([chunk, collected]);
+    end = start - 1;
+    const body = collected.subarray(0, collected.length - (collected.at(-1) === 0x0a ? 1 : 0));
+    const newline = body.lastIndexOf(0x0a);
+    if (newline !== -1) return body.subarray(newline + 1).toString('utf8');
+    if (start === 0) return body.toString('utf8');
+  }
+}
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
+}
