@@ -87,15 +87,16 @@ export function isX25519Recipient(recipient: string): boolean {
  *
  * @throws DevsecretsError `STORE_UNREADABLE` when the recipient is not a valid X25519 recipient
  */
-export async function encrypt(plaintext: Uint8Array, recipient: string): Promise<Uint8Array> {
-  if (!isX25519Recipient(recipient)) {
+export async function encrypt(plaintext: Uint8Array, recipients: string | readonly string[]): Promise<Uint8Array> {
+  const list = typeof recipients === 'string' ? [recipients] : recipients;
+  if (list.length === 0 || !list.every(isX25519Recipient)) {
     throw new DevsecretsError('STORE_UNREADABLE', 'store recipient is not a valid age X25519 recipient', {
       hint: 'check the "recipient" field of .devsecrets/store.json, or recreate the store with devsecrets init --force',
     });
   }
   const { Encrypter } = await import('age-encryption');
   const encrypter = new Encrypter();
-  encrypter.addRecipient(recipient);
+  for (const recipient of list) encrypter.addRecipient(recipient);
   return encrypter.encrypt(plaintext);
 }
 

@@ -16,7 +16,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { DevsecretsError } from '../core/errors.js';
 import { isX25519Identity, recipientOf, type AgeKeyPair } from './age-cipher.js';
-import { ensurePrivateDir, errorCode, writeNewFileAtomic } from './fs-safe.js';
+import { ensurePrivateDir, errorCode, writeFileAtomic, writeNewFileAtomic } from './fs-safe.js';
 import { isValidStoreId } from './store-files.js';
 
 /**
@@ -47,19 +47,24 @@ export function fallbackIdentityPath(env: NodeJS.ProcessEnv, storeId: string): s
 
 /**
  * Writes a key pair in age-keygen's format, creating missing folders with mode 0700 and the
- * file atomically with mode 0600. Never replaces an existing file.
+ * file atomically with mode 0600. Never replaces an existing file, unless `replace` is set
+ * (identity rotation, once the store opens with the new identity).
  *
- * @throws DevsecretsError `FAILURE` when the file already exists
+ * @throws DevsecretsError `FAILURE` when the file already exists and `replace` is not set
  * @throws DevsecretsError `IDENTITY_MISSING` when the identity is invalid or does not match the recipient
  * @throws the underlying Node.js file-system error
  */
-export async function writeIdentityFile(path: string, pair: AgeKeyPair, now: Date = new Date()): Promise<void> {
+export async function writeIdentityFile(path: string, pair: AgeKeyPair, now: Date = new Date(), options: { replace?: boolean } = {}): Promise<void> {
   if ((await recipientOf(pair.identity)) !== pair.recipient) {
     throw new DevsecretsError('IDENTITY_MISSING', 'identity does not match its recipient; nothing was written');
   }
   const created = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const text = `# created: ${created}\n# public key: ${pair.recipient}\n${pair.identity}\n`;
   await ensurePrivateDir(dirname(path));
+  if (options.replace) {
+    await writeFileAtomic(path, text);
+    return;
+  }
   try {
     await writeNewFileAtomic(path, text);
   } catch (error) {

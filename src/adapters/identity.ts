@@ -113,3 +113,50 @@ export async function removeIdentity(storeId: string, location: IdentityLocation
   const keychain = await openKeychain();
   await keychain?.delete(storeId);
 }
+
+/**
+ * Where identity rotation parks the new identity until the store opens with it: the
+ * keychain account or file name of the store id with `-next` appended.
+ */
+function pendingId(storeId: string): string {
+  return `${storeId}-next`;
+}
+
+/**
+ * Writes the identity of a store to its place (`slot: 'current'`, replacing what is there)
+ * or to the pending place beside it. The place follows the policy above: the explicit
+ * `DEVSECRETS_IDENTITY_FILE` (pending: that path + `.next`), else where `location` says.
+ */
+export async function writeIdentitySlot(
+  storeId: string,
+  location: IdentityLocation,
+  env: NodeJS.ProcessEnv,
+  pair: AgeKeyPair,
+  slot: 'current' | 'pending',
+): Promise<void> {
+  const explicit = explicitFile(env);
+  const id = slot === 'pending' ? pendingId(storeId) : storeId;
+  if (explicit !== undefined || location === 'file') {
+    const path = explicit === undefined ? fallbackIdentityPath(env, id) : slot === 'pending' ? `${explicit}.next` : explicit;
+    await writeIdentityFile(path, pair, new Date(), { replace: true });
+    return;
+  }
+  const { openKeychain } = await import('./keychain.js');
+  const keychain = await openKeychain();
+  if (keychain === undefined) {
+    throw new DevsecretsError('KEYCHAIN_UNAVAILABLE', 'this store\'s identity is in the OS keychain, and no keychain answered', {
+      hint: 'unlock your keychain and try again; nothing was changed',
+    });
+  }
+  await keychain.set(id, pair.identity);
+}
+
+/** Removes the pending identity of a store, if there is one (a finished or crashed rotation). */
+export async function removePendingIdentity(storeId: string, location: IdentityLocation, env: NodeJS.ProcessEnv): Promise<void> {
+  const explicit = explicitFile(env);
+  if (explicit !== undefined) {
+    await deleteIdentityFile(`${explicit}.next`);
+    return;
+  }
+  await removeIdentity(pendingId(storeId), location, env);
+}

@@ -12,8 +12,10 @@ import type { Manifest } from '../core/manifest-model.js';
 import { STORE_FORMAT, parseStoreDocument, serializeStoreDocument, type StoreDocument } from '../core/store-document.js';
 import { decrypt, encrypt, generateKeyPair, recipientOf } from './age-cipher.js';
 import {
-  existingExplicitIdentity, identityExists, loadIdentity, removeIdentity, storeIdentity, type StoredIdentity,
+  existingExplicitIdentity, identityExists, loadIdentity, removeIdentity, removePendingIdentity, storeIdentity, writeIdentitySlot,
+  type IdentityLocation, type StoredIdentity,
 } from './identity.js';
+import { failpoint } from './failpoint.js';
 import {
   ensureStoreDir, readStoreFile, readStoreMeta, storePaths, withStoreLock, writeStoreMeta, type StoreMeta,
 } from './store-files.js';
@@ -33,6 +35,11 @@ export interface OpenedStore {
  *   `KEYCHAIN_UNAVAILABLE` or `FILE_PERMISSIONS` (all exit 4). Nothing is ever returned from a store that did not authenticate.
  */
 export async function openStore(root: string, env: NodeJS.ProcessEnv): Promise<OpenedStore> {
+  const { meta, document } = await openWithIdentity(root, env);
+  return { meta, document };
+}
+
+async function openWithIdentity(root: string, env: NodeJS.ProcessEnv): Promise<OpenedStore & { identity: string }> {
   const ciphertext = await readStoreFile(root);
   const meta = await readStoreMeta(root);
   const identity = await loadIdentity(meta.storeId, meta.identity, env);
@@ -42,7 +49,7 @@ export async function openStore(root: string, env: NodeJS.ProcessEnv): Promise<O
       hint: 'restore .devsecrets/ from one piece, or start over with devsecrets init --force',
     });
   }
-  return { meta, document };
+  return { meta, document, identity };
 }
 
 /**
@@ -72,7 +79,14 @@ export async function updateStore<T>(
   change: (opened: OpenedStore) => StoreChange<T> | Promise<StoreChange<T>>,
 ): Promise<T> {
   return withStoreLock(manifest.root, async () => {
-    const opened = await openStore(manifest.root, env);
+    const { identity, ...opened } = await openWithIdentity(manifest.root, env);
+    // Encrypt to the identity that opened the store, not blindly to the metadata's recipient:
+    // after a crash in identity rotation the two may differ, and the identity in place wins.
+    const recipient = await recipientOf(identity);
+    if (recipient !== opened.meta.recipient) {
+      opened.meta = { ...opened.meta, recipient };
+      await writeStoreMeta(manifest.root, opened.meta);
+    }
     const { result, audit } = await change(opened);
     await saveStore(manifest, opened.meta, opened.document);
     await recordAccess(manifest.root, opened.document, audit);
@@ -203,4 +217,43 @@ export async function destroyStore(root: string, env: NodeJS.ProcessEnv): Promis
   if (existingExplicitIdentity(env) !== undefined) return { identity: 'kept the identity file named by DEVSECRETS_IDENTITY_FILE (yours to delete)' };
   await removeIdentity(meta.storeId, meta.identity, env);
   return { identity: meta.identity === 'keychain' ? 'its identity in the OS keychain' : `its identity file ${fallbackIdentityPath(env, meta.storeId)}` };
+}
+
+/**
+ * Replaces the store's identity with a new one, crash-safe at every step (safety
+ * invariant 6): the new identity is parked beside the old; the store is re-encrypted to
+ * both and read back with the new one; only then does the new identity take the old one's
+ * place, the metadata name the new recipient, and the store drop the old recipient. A crash
+ * anywhere leaves a store the identity in place opens. `DEVSECRETS_FAILPOINT` names the
+ * step to crash at, for the tests that prove it.
+ */
+export async function rotateIdentity(manifest: Manifest, env: NodeJS.ProcessEnv): Promise<{ location: IdentityLocation }> {
+  const root = manifest.root;
+  return withStoreLock(root, async () => {
+    const { meta, document, identity } = await openWithIdentity(root, env);
+    // The current identity, not the metadata's recipient: see updateStore.
+    const current = await recipientOf(identity);
+    const pair = await generateKeyPair();
+    await writeIdentitySlot(meta.storeId, meta.identity, env, pair, 'pending');
+    failpoint('rotate-identity:pending-saved');
+    await writeFileAtomic(storePaths(root).store, await encrypt(serializeStoreDocument(document), [current, pair.recipient]), 0o600);
+    failpoint('rotate-identity:both-recipients');
+    const readBack = parseStoreDocument(decrypt(await readStoreFile(root), pair.identity));
+    if (JSON.stringify(readBack) !== JSON.stringify(document)) {
+      throw new DevsecretsError('STORE_UNREADABLE', 'the store re-encrypted to the new identity did not read back the same; the old identity stays in place', {
+        hint: 'run devsecrets rotate --identity again',
+      });
+    }
+    failpoint('rotate-identity:read-back');
+    await writeIdentitySlot(meta.storeId, meta.identity, env, pair, 'current');
+    failpoint('rotate-identity:identity-replaced');
+    const rotated: StoreMeta = { ...meta, recipient: pair.recipient };
+    await writeStoreMeta(root, rotated);
+    failpoint('rotate-identity:meta-written');
+    await saveStore(manifest, rotated, document);
+    failpoint('rotate-identity:store-written');
+    await removePendingIdentity(meta.storeId, meta.identity, env);
+    await recordAccess(root, document, { action: 'rotate', vars: [] });
+    return { location: meta.identity };
+  });
 }

@@ -97,6 +97,7 @@ function buildProgram(output: Output, setExit: (code: number) => void): Command 
     .description('regenerate fakes (all generated ones, or the named ones) with a new seed and expiry')
     .argument('[names...]', 'variables to rotate; values you set are rotated only when named')
     .option('--seed <hex>', 'derive the new fakes from this seed (reproducible)')
+    .option('--identity', 'replace the age identity instead (values unchanged)')
     .action(lazy(() => import('./commands/rotate.js')));
 
   program.command('import')

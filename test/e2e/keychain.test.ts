@@ -59,4 +59,24 @@ describe.skipIf(bus === undefined)('identity in the OS keychain', () => {
     expect(await keychain!.get(after.storeId)).toMatch(/^AGE-SECRET-KEY-1/);
     await keychain!.delete(after.storeId);
   });
+
+  it('rotate --identity replaces the keychain entry and leaves no pending one', async () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    const env = { DBUS_SESSION_BUS_ADDRESS: bus };
+    expect(project.run(['init'], { env }).code).toBe(0);
+    const { storeId } = JSON.parse(readFileSync(project.path('.devsecrets', 'store.json'), 'utf8')) as { storeId: string };
+    const keychain = await openKeychain();
+    const before = await keychain!.get(storeId);
+
+    const result = project.run(['rotate', '--identity'], { env });
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('in the OS keychain');
+    const after = await keychain!.get(storeId);
+    expect(after).toMatch(/^AGE-SECRET-KEY-1/);
+    expect(after).not.toBe(before);
+    expect(await keychain!.get(`${storeId}-next`)).toBeUndefined();
+    expect(project.run(['run', '--', 'true'], { env }).code).toBe(0);
+    await keychain!.delete(storeId);
+  });
 });
