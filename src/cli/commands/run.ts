@@ -1,8 +1,8 @@
-/** `devsecrets run [--prefer-env] [--isolate] [--ephemeral] -- CMD [ARGS...]` */
+/** `devsecrets run [--prefer-env] [--isolate] [--ephemeral] [--allow-expired] -- CMD [ARGS...]` */
+import { basename } from 'node:path';
 import { buildChildEnv } from '../../core/build-child-env.js';
 import { DevsecretsError } from '../../core/errors.js';
 import { manifestFromDocument, type Manifest } from '../../core/manifest-model.js';
-import { basename } from 'node:path';
 import { expiryError, hasCurrentStamp, valuesOf, versionDriftError, type StoreDocument } from '../../core/store-document.js';
 import { runChild } from '../../adapters/child-process.js';
 import { checkManifestFile, readManifestFile, type ManifestFile } from '../../adapters/manifest-file.js';
@@ -16,32 +16,19 @@ export interface RunOptions {
   allowExpired?: boolean;
 }
 
+/** Where the values come from, and whether the store's stamp already vouches for them. */
+interface Source {
+  manifest: Manifest;
+  values: Record<string, string>;
+  /** The store's stamp covers these values and this manifest: no need to check again. */
+  checked: boolean;
+  /** The opened store (absent with --ephemeral). */
+  document?: StoreDocument;
+}
+
 export default async function run(context: CommandContext, command: string[], options: RunOptions): Promise<number> {
   const file = readManifestFile(context.cwd, context.manifestPath);
-  let manifest: Manifest;
-  let values: Record<string, string>;
-  let checked = false;
-  let document: StoreDocument | undefined;
-  if (options.ephemeral) {
-    manifest = await checkManifestFile(file);
-    values = await ephemeralValues(manifest);
-  } else {
-    ({ document } = await openStore(file.root, context.env).catch(async (error: unknown) => {
-      // A broken manifest is the first thing to fix, so it is reported before a store problem.
-      await checkManifestFile(file);
-      throw error;
-    }));
-    // The stamp says these values passed every check against these exact manifest bytes
-    // when the store was written; only inherited values (--prefer-env) would need a look.
-    checked = !options.preferEnv && hasCurrentStamp(document, file.textSha256);
-    manifest = checked ? trustedManifest(file) : await checkManifestFile(file);
-    const drift = versionDriftError(document, manifest.version);
-    if (drift !== undefined) throw drift;
-    const expired = expiryError(document, new Date());
-    if (expired !== undefined && !options.allowExpired) throw expired;
-    if (expired !== undefined) context.output.warn(`${expired.message}; running anyway because of --allow-expired — rotate it soon`);
-    values = valuesOf(document);
-  }
+  const { manifest, values, checked, document } = options.ephemeral ? await ephemeralSource(file) : await storeSource(context, file, options);
   const child = buildChildEnv({
     manifest,
     values,
@@ -76,17 +63,37 @@ export default async function run(context: CommandContext, command: string[], op
   return notFound ? 127 : 126;
 }
 
+/** The store's values, refused when expired (unless --allow-expired) or synced with an older manifest version. */
+async function storeSource(context: CommandContext, file: ManifestFile, options: RunOptions): Promise<Source> {
+  const { document } = await openStore(file.root, context.env).catch(async (error: unknown) => {
+    // A broken manifest is the first thing to fix, so it is reported before a store problem.
+    await checkManifestFile(file);
+    throw error;
+  });
+  // The stamp says these values passed every check against these exact manifest bytes
+  // when the store was written; only inherited values (--prefer-env) would need a look.
+  const checked = !options.preferEnv && hasCurrentStamp(document, file.textSha256);
+  const manifest = checked ? trustedManifest(file) : await checkManifestFile(file);
+  const drift = versionDriftError(document, manifest.version);
+  if (drift !== undefined) throw drift;
+  const expired = expiryError(document, new Date());
+  if (expired !== undefined && !options.allowExpired) throw expired;
+  if (expired !== undefined) context.output.warn(`${expired.message}; running anyway because of --allow-expired — rotate it soon`);
+  return { manifest, values: valuesOf(document), checked, document };
+}
+
 /** The manifest of a stamped store: its bytes were fully checked when the store was written. */
 function trustedManifest(file: ManifestFile): Manifest {
   return manifestFromDocument(JSON.parse(file.text), file.path, file.root, file.textSha256);
 }
 
 /** `--ephemeral`: fakes from a throwaway seed, in memory only. */
-async function ephemeralValues(manifest: Manifest): Promise<Record<string, string>> {
+async function ephemeralSource(file: ManifestFile): Promise<Source> {
+  const manifest = await checkManifestFile(file);
   const { randomBytes } = await import('node:crypto');
   const { generateFake } = await import('../../core/types/index.js');
   const seed = randomBytes(32);
   const values: Record<string, string> = {};
   for (const [name, spec] of Object.entries(manifest.vars)) values[name] = generateFake(name, spec, seed);
-  return values;
+  return { manifest, values, checked: false };
 }
