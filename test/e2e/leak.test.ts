@@ -318,9 +318,11 @@ describe('a planted secret never leaks', () => {
     expect(leaks(replaced.run(['get', 'STRIPE_KEY']).stdout)).toBe(false);
   });
 
-  it('rotate, sync, import and destroy', () => {
+  it('rotate, rotate --identity, audit, sync, import and destroy', () => {
     const rotated = plantedProject();
-    for (const args of [['rotate'], ['rotate', 'STRIPE_KEY', 'DATABASE_URL'], ['rotate', 'NOPE']]) expectNoLeak(args.join(' '), rotated.run(args));
+    for (const args of [['rotate', '--identity'], ['audit'], ['audit', '--json'], ['audit', '--verify'], ['rotate'], ['rotate', 'STRIPE_KEY', 'DATABASE_URL'], ['rotate', 'NOPE']]) {
+      expectNoLeak(args.join(' '), rotated.run(args));
+    }
 
     const synced = plantedProject();
     synced.writeManifest({ ...STANDARD_MANIFEST, version: 2, vars: { ...STANDARD_MANIFEST.vars, STRIPE_KEY: { type: 'token', prefix: 'sk_test_', length: 40, secret: true } } });
