@@ -1,0 +1,60 @@
+// Behaviour that depends on a terminal, under a real pseudo-terminal (util-linux `script`).
+import { spawnSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, cleanupProjects, createProject, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+afterEach(() => cleanupProjects());
+
+/** Runs devsecrets with stdin, stdout and stderr on a pseudo-terminal; returns the merged screen text. */
+function onTerminal(project: Project, args: string[], env: Record<string, string> = {}, typed?: string): { code: number; screen: string } {
+  const command = [process.execPath, BIN, ...args].map((word) => `'${word}'`).join(' ');
+  // Typing waits a moment, as a person would, so it reaches the prompt rather than the
+  // terminal before devsecrets has turned echo off.
+  const keys = typed === undefined ? 'true' : `sleep 1; printf '%s\\r' "$TYPED"`;
+  const result = spawnSync('sh', ['-c', `(${keys}) | script -qec "$COMMAND" /dev/null`], {
+    cwd: project.dir,
+    env: { ...project.env, ...env, COMMAND: command, TYPED: typed ?? '' },
+    encoding: 'utf8',
+  });
+  return { code: result.status ?? -1, screen: result.stdout };
+}
+
+describe.skipIf(!hasScript)('on a terminal', () => {
+  it('get refuses to print a secret without --reveal; a non-secret prints', () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    expect(project.run(['init']).code).toBe(0);
+    const secret = project.run(['get', 'STRIPE_KEY']).stdout.trim();
+
+    const refused = onTerminal(project, ['get', 'STRIPE_KEY']);
+    expect(refused.code).toBe(1);
+    expect(refused.screen).toContain('STRIPE_KEY is secret; refusing to print it to a terminal');
+    expect(refused.screen).not.toContain(secret);
+
+    const revealed = onTerminal(project, ['get', 'STRIPE_KEY', '--reveal']);
+    expect(revealed.code).toBe(0);
+    expect(revealed.screen).toContain(secret);
+
+    expect(onTerminal(project, ['get', 'LOG_LEVEL']).screen).toContain('info');
+  });
+
+  it('set asks for the value without echoing it', () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    expect(project.run(['init']).code).toBe(0);
+    const typed = 'sk_test_TYPEDtypedTYPEDtypedTYPE';
+
+    const result = onTerminal(project, ['set', 'STRIPE_KEY'], {}, typed);
+
+    expect(result.code).toBe(0);
+    expect(result.screen).toContain('value for STRIPE_KEY (not echoed):');
+    expect(result.screen).not.toContain(typed);
+    expect(project.run(['get', 'STRIPE_KEY']).stdout).toBe(`${typed}\n`);
+  });
+
+  it('colours diagnostics on a terminal, never with NO_COLOR', () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    expect(onTerminal(project, ['run', '--', 'true']).screen).toContain('\u001b[31merror:');
+    expect(onTerminal(project, ['run', '--', 'true'], { NO_COLOR: '1' }).screen).not.toContain('\u001b[');
+    expect(project.run(['run', '--', 'true']).stderr).not.toContain('\u001b[');
+  });
+});
