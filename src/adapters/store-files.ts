@@ -14,7 +14,7 @@
  * Writes are atomic and must happen inside {@link withStoreLock}.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DevsecretsError } from '../core/errors.js';
 import { isX25519Recipient } from './age-cipher.js';

@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import {
   createCipheriv,
   createHmac,
-  createPrivateKey,
   createPublicKey,
   diffieHellman,
   generateKeyPairSync,

@@ -19,7 +19,6 @@ import {
   writeStoreMeta,
   type StoreMeta,
 } from '../../src/adapters/store-files.js';
-import { DevsecretsError } from '../../src/core/errors.js';
 import { bundleForChild, makeTmpDir, modeOf, rejection, useTmpDir } from '../helpers/tmp.js';
 
 const tmp = useTmpDir();

@@ -1,7 +1,7 @@
 /** `devsecrets destroy [--yes]` — delete the store and its identity. */
 import { DevsecretsError } from '../../core/errors.js';
 import { loadManifest } from '../../adapters/manifest-file.js';
-import { destroyStore } from '../../adapters/vault.js';
+import { destroyStore } from '../../adapters/store-lifecycle.js';
 import type { CommandContext } from '../context.js';
 import { confirm } from '../prompt.js';
 

@@ -3,7 +3,7 @@
  * spelling the manifest's own `ttl` uses. Bounds compare in milliseconds, so `90s` is
  * within `min: "1m"`.
  */
-import { DURATION_RE, DURATION_REASON as FORMAT_REASON, UNIT_MS, durationMs, type DurationUnit } from '../duration-text.js';
+import { DURATION_REASON as FORMAT_REASON, UNIT_MS, durationMs, type DurationUnit } from '../duration-text.js';
 import type { FakeRandom } from '../fake-random.js';
 import type { SpecOf } from '../manifest-schema.js';
 import { MIN_ABOVE_MAX, rule, type TypeDef } from './type-def.js';
