@@ -89,6 +89,11 @@ function buildProgram(output: Output, setExit: (code: number) => void): Command 
     .option('--json', 'print one JSON document')
     .action(lazy(() => import('./commands/check.js')));
 
+  program.command('doctor')
+    .description('find drift, untrusted values, .gitignore gaps, tracked secret files and loose permissions')
+    .option('--json', 'print one JSON document')
+    .action(lazy(() => import('./commands/doctor.js')));
+
   program.command('sync')
     .description('bring the store in line with a changed manifest')
     .action(lazy(() => import('./commands/sync.js')));

@@ -5,6 +5,7 @@
  * one included, breaks it). Lines name variables, never values.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Finding } from './findings.js';
 
 export type AuditAction = 'init' | 'run' | 'get' | 'set' | 'unset' | 'rotate' | 'sync' | 'import' | 'destroy';
 
@@ -154,4 +155,16 @@ function sameHex(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
   const right = Buffer.from(b, 'hex');
   return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+}
+
+/** The `AUDIT_CHAIN_BROKEN` finding of a verification, shared by `audit --verify` and `doctor`. */
+export function auditChainFinding(verification: AuditVerification, path: string): Finding | undefined {
+  if (verification.broken === undefined) return undefined;
+  return {
+    code: 'AUDIT_CHAIN_BROKEN',
+    level: 'error',
+    path,
+    message: `audit.log line ${verification.broken.line} ${verification.broken.reason}`,
+    fix: 'the log was tampered with or damaged: keep a copy for investigation; entries up to that line are intact',
+  };
 }

@@ -1,6 +1,6 @@
 /**
- * Findings: what `check` (and later `doctor`) report, each with a stable code users can
- * grep for. Messages name variables and paths, never values.
+ * Findings: what `check` and `doctor` report, each with a stable code users can grep for.
+ * Messages name variables and paths, never values.
  */
 import type { Manifest } from './manifest-model.js';
 import { defaultOf } from './build-child-env.js';
@@ -11,7 +11,9 @@ export type FindingCode =
   | 'FILE_PERMISSIONS' | 'IDENTITY_MISSING' | 'DRIFT_MISSING_VAR' | 'DRIFT_EXTRA_VAR'
   | 'DRIFT_INVALID_VALUE' | 'DRIFT_MANIFEST_VERSION' | 'INSECURE_VALUE' | 'UNVERIFIED_VALUE'
   | 'GITIGNORE_UNCOVERED' | 'EXAMPLE_IGNORED' | 'TRACKED_SECRET_FILE' | 'LEAKED_VALUE'
-  | 'SECRET_PATTERN' | 'ENV_CASE_CONFLICT' | 'ENV_FILE_SHADOW' | 'AUDIT_CHAIN_BROKEN';
+  | 'SECRET_PATTERN' | 'ENV_CASE_CONFLICT' | 'ENV_FILE_SHADOW' | 'AUDIT_CHAIN_BROKEN'
+  // Always at info level: a group of checks could not run, and the message says which and why.
+  | 'CHECK_SKIPPED';
 
 export type FindingLevel = 'error' | 'warn' | 'info';
 
@@ -44,7 +46,7 @@ export function checkEnvironment(manifest: Manifest, values: Readonly<Record<str
   const resolved: Record<string, string | undefined> = {};
   for (const [name, spec] of Object.entries(manifest.vars)) resolved[name] = values[name] ?? defaultOf(spec);
   const evaluation = evaluateValues(manifest, resolved);
-  const findings: Finding[] = [
+  return [
     ...evaluation.missing.map((issue): Finding => ({
       code: 'DRIFT_MISSING_VAR', level: 'error', var: issue.var, message: `${issue.var} is required but not set in ${source}`,
       fix: `define ${issue.var} in ${source}`,
@@ -57,8 +59,17 @@ export function checkEnvironment(manifest: Manifest, values: Readonly<Record<str
       code: 'INSECURE_VALUE', level: 'error', var: issue.var, message: `${issue.var}: ${issue.message}`,
       fix: `replace the value of ${issue.var}`,
     })),
+    ...findCaseConflicts(manifest, values),
   ];
+}
+
+/**
+ * `ENV_CASE_CONFLICT` (warn) for each variable of `values` whose name equals a manifest
+ * name but for case: harmless on Linux, one variable on Windows, where either may win.
+ */
+export function findCaseConflicts(manifest: Manifest, values: Readonly<Record<string, string | undefined>>): Finding[] {
   const declared = new Map(Object.keys(manifest.vars).map((name) => [name.toUpperCase(), name]));
+  const findings: Finding[] = [];
   for (const name of Object.keys(values)) {
     const match = declared.get(name.toUpperCase());
     if (match !== undefined && match !== name && values[name] !== undefined) {

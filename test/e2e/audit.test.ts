@@ -75,6 +75,9 @@ describe('devsecrets audit', () => {
     expect(result.stderr).toContain(`AUDIT_CHAIN_BROKEN audit.log line ${line} `);
     const json = JSON.parse(project.run(['audit', '--verify', '--json']).stdout) as { ok: boolean; findings: { code: string }[] };
     expect(json).toMatchObject({ ok: false, findings: [{ code: 'AUDIT_CHAIN_BROKEN' }] });
+    const doctor = project.run(['doctor']);
+    expect(doctor.code).toBe(1);
+    expect(doctor.stderr).toContain(`AUDIT_CHAIN_BROKEN audit.log line ${line} `);
   });
 
   it('keeps the record when the store is destroyed; the chain still verifies', () => {

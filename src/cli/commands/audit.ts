@@ -1,5 +1,5 @@
 /** `devsecrets audit [--verify] [--json]` — show the access log, and prove it was not edited. */
-import { verifyAuditLog, type AuditEntry } from '../../core/audit.js';
+import { auditChainFinding, verifyAuditLog, type AuditEntry } from '../../core/audit.js';
 import { ExitCode } from '../../core/errors.js';
 import { toReport, type Finding } from '../../core/findings.js';
 import { readAuditLog } from '../../adapters/audit-log.js';
@@ -21,13 +21,8 @@ export default async function audit(context: CommandContext, options: AuditOptio
     .then(({ document }) => ({ store: document.storeId, key: document.auditKey }))
     .catch(() => undefined);
   const verification = verifyAuditLog(text, current);
-  const findings: Finding[] = verification.broken === undefined ? [] : [{
-    code: 'AUDIT_CHAIN_BROKEN',
-    level: 'error',
-    path,
-    message: `audit.log line ${verification.broken.line} ${verification.broken.reason}`,
-    fix: 'the log was tampered with or damaged: keep a copy for investigation; entries up to that line are intact',
-  }];
+  const broken = auditChainFinding(verification, path);
+  const findings: Finding[] = broken === undefined ? [] : [broken];
   if (context.json) {
     context.output.json({ ...toReport(findings), entries: verification.entries });
   } else if (options.verify) {

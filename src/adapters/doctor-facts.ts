@@ -1,0 +1,102 @@
+/**
+ * Gathering what `doctor` judges: the manifest, the store opened in memory, file modes,
+ * the root's dotenv files and git's view of the project. Read-only: nothing is written,
+ * created or fixed. Every expected failure becomes a fact for the core to report, so a
+ * broken project still gets a full diagnosis instead of the first error.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  classifyPath, manifestFactFromError, sensitivePaths, storeFactFromError,
+  type DoctorFacts, type EnvFileFact, type GitFact, type ManifestFact, type PermissionFact, type StoreFact,
+} from '../core/doctor/index.js';
+import { DevsecretsError } from '../core/errors.js';
+import { checkPermissions } from './fs-safe.js';
+import { checkIgnore, findRepository, listIgnoredFiles, listTrackedFiles, listUntrackedFiles } from './git.js';
+import { existingExplicitIdentity } from './identity.js';
+import { fallbackIdentityPath, identityHome } from './identity-file.js';
+import { loadManifest, locateManifest } from './manifest-file.js';
+import { readAuditLog } from './audit-log.js';
+import { checkStorePermissions, readStoreMeta, storePaths } from './store-files.js';
+import { openStore } from './vault.js';
+
+/** Dotenv files larger than this are not read: no real one comes close. */
+const MAX_ENV_FILE_BYTES = 1024 * 1024;
+
+export interface GatherOptions {
+  cwd: string;
+  /** `--manifest PATH`, when given. */
+  manifestPath: string | undefined;
+  env: NodeJS.ProcessEnv;
+  now: Date;
+}
+
+/** Everything `diagnose` needs. Never throws for a problem doctor reports. */
+export async function gatherDoctorFacts(options: GatherOptions): Promise<DoctorFacts> {
+  const { cwd, manifestPath, env } = options;
+  const location = locateManifest(cwd, manifestPath);
+  const root = location.root;
+  const rootEntries = await readdir(root).catch((): string[] => []);
+  const [manifest, store, permissions, envFiles, git] = await Promise.all([
+    loadManifest(cwd, manifestPath).then(
+      (loaded): ManifestFact => ({ kind: 'valid', manifest: loaded }),
+      (error: unknown) => manifestFactFromError(error, location.path),
+    ),
+    openStore(root, env).then(({ document }): StoreFact => ({ kind: 'open', document }), storeFactFromError),
+    gatherPermissions(root, env),
+    readEnvFiles(root, rootEntries),
+    gatherGit(root, env, rootEntries),
+  ]);
+  const audit = { path: storePaths(root).audit, text: readAuditLog(root) };
+  return { root, now: options.now, manifest, store, permissions, environment: env, envFiles, git, audit };
+}
+
+/**
+ * The store's files and folder, and the identity file the store would be opened with. The
+ * fallback identity's folders are devsecrets' own and must be private too; the folder of a
+ * `DEVSECRETS_IDENTITY_FILE` is the user's business.
+ */
+async function gatherPermissions(root: string, env: NodeJS.ProcessEnv): Promise<PermissionFact[]> {
+  const meta = await readStoreMeta(root).catch(() => undefined);
+  const explicit = existingExplicitIdentity(env);
+  const fallback = explicit === undefined && meta?.identity === 'file' ? fallbackIdentityPath(env, meta.storeId) : undefined;
+  const keyFile = explicit ?? fallback;
+  const identityPaths = [
+    ...(keyFile === undefined ? [] : [keyFile]),
+    ...(fallback === undefined ? [] : [dirname(fallback), identityHome(env)]),
+  ];
+  // A folder that cannot even be searched hides nothing looser than itself: skip what cannot be read.
+  const problems = [
+    ...(await checkStorePermissions(root).catch(() => [])),
+    ...(await checkPermissions(identityPaths).catch(() => [])),
+  ];
+  return problems.map((problem) => ({ ...problem, holdsKey: problem.path === keyFile }));
+}
+
+/** The root's local dotenv files (example files are meant to be committed and are left out). */
+async function readEnvFiles(root: string, rootEntries: readonly string[]): Promise<EnvFileFact[]> {
+  const files: EnvFileFact[] = [];
+  for (const name of rootEntries.filter((entry) => classifyPath(entry) === 'env')) {
+    const path = join(root, name);
+    const stats = await stat(path).catch(() => undefined);
+    if (stats === undefined || !stats.isFile() || stats.size > MAX_ENV_FILE_BYTES) continue;
+    const text = await readFile(path, 'utf8').catch(() => undefined);
+    if (text !== undefined) files.push({ path: name, text });
+  }
+  return files;
+}
+
+/** Five git processes whatever the size of the tree: where we are, three listings, and the verdicts. */
+async function gatherGit(root: string, env: NodeJS.ProcessEnv, rootEntries: readonly string[]): Promise<GitFact> {
+  const repository = await findRepository(root, env);
+  if (repository.kind === 'none') return { kind: 'skipped', reason: repository.reason, message: repository.message };
+  try {
+    const [tracked, untracked, ignored] = await Promise.all([listTrackedFiles(root, env), listUntrackedFiles(root, env), listIgnoredFiles(root, env)]);
+    const paths = sensitivePaths({ rootEntries, tracked, untracked, ignored });
+    const verdicts = await checkIgnore(root, env, repository, paths.map((entry) => entry.path));
+    return { kind: 'checked', paths, verdicts, tracked: new Set(tracked) };
+  } catch (error) {
+    if (!(error instanceof DevsecretsError)) throw error;
+    return { kind: 'skipped', reason: 'git-failed', message: error.message };
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Asking git what it tracks and what it ignores, so doctor agrees with `git add` by
+ * construction instead of approximating gitignore rules. The only importer of execa.
+ *
+ * Each question is one git process, however many paths it concerns: paths go in and come
+ * out NUL-separated (`-z`), so no name needs quoting and none is ever put on a command
+ * line. Paths are relative to `cwd`, the project root, which may lie below the repository
+ * root. Nothing here writes to the repository.
+ */
+import { posix } from 'node:path';
+import type { IgnoreVerdict } from '../core/doctor/index.js';
+import { DevsecretsError } from '../core/errors.js';
+
+/**
+ * Where `cwd` stands: inside a work tree (`prefix`: the path from the work tree's root to
+ * `cwd`, empty or ending with `/`), or not, with git's reason.
+ */
+export type GitRepository =
+  | { kind: 'repository'; prefix: string }
+  | { kind: 'none'; reason: 'not-a-repository' | 'git-failed'; message: string };
+
+interface GitResult {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  /** Node's error code when git could not be started (`ENOENT`: not installed). */
+  spawnCode: string | undefined;
+}
+
+async function git(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[], input?: string): Promise<GitResult> {
+  const { execa } = await import('execa');
+  const result = await execa('git', args, {
+    cwd,
+    env,
+    extendEnv: false,
+    reject: false,
+    stripFinalNewline: false,
+    ...(input === undefined ? { stdin: 'ignore' as const } : { input }),
+  });
+  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, spawnCode: result.exitCode === undefined ? result.code : undefined };
+}
+
+/** Finds the work tree holding `cwd`; never throws. */
+export async function findRepository(cwd: string, env: NodeJS.ProcessEnv): Promise<GitRepository> {
+  const result = await git(cwd, env, ['rev-parse', '--show-prefix']);
+  if (result.exitCode === 0) return { kind: 'repository', prefix: result.stdout.trim() };
+  if (result.spawnCode === 'ENOENT') return { kind: 'none', reason: 'git-failed', message: 'git is not installed (or not on PATH)' };
+  if (/not a git repository/i.test(result.stderr)) return { kind: 'none', reason: 'not-a-repository', message: 'not a git repository' };
+  return { kind: 'none', reason: 'git-failed', message: `git rev-parse failed: ${firstLine(result)}` };
+}
+
+/**
+ * Files in the index under `cwd`, relative to it: what the next commit contains whatever
+ * the ignore rules say.
+ * @throws DevsecretsError `FAILURE` when git fails.
+ */
+export async function listTrackedFiles(cwd: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  return splitNul(await succeed(cwd, env, ['ls-files', '-z', '--cached']));
+}
+
+/**
+ * Files under `cwd` that git neither tracks nor ignores: the ones `git add .` would pick up.
+ * @throws DevsecretsError `FAILURE` when git fails.
+ */
+export async function listUntrackedFiles(cwd: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  return splitNul(await succeed(cwd, env, ['ls-files', '-z', '--others', '--exclude-standard']));
+}
+
+/**
+ * Untracked files under `cwd` that git ignores, a wholly ignored folder listed once as
+ * `folder/` (so `node_modules/` costs one line).
+ * @throws DevsecretsError `FAILURE` when git fails.
+ */
+export async function listIgnoredFiles(cwd: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  return splitNul(await succeed(cwd, env, ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory']));
+}
+
+/**
+ * Git's ignore verdict for each path (relative to `cwd`; a trailing `/` marks a folder),
+ * from one `git check-ignore` that honours every ignore source git does. Judged by the rules
+ * alone (`--no-index`): a tracked file matched by a rule counts as ignored, and a path need
+ * not exist. Rule sources are made relative to `cwd` too (git gives them from the work
+ * tree's root), except an absolute `core.excludesFile`.
+ * @throws DevsecretsError `FAILURE` when git fails.
+ */
+export async function checkIgnore(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  repository: Extract<GitRepository, { kind: 'repository' }>,
+  paths: readonly string[],
+): Promise<Map<string, IgnoreVerdict>> {
+  const verdicts = new Map<string, IgnoreVerdict>();
+  if (paths.length === 0) return verdicts;
+  const args = ['check-ignore', '--stdin', '-z', '--verbose', '--non-matching', '--no-index'];
+  const result = await git(cwd, env, args, `${paths.join('\0')}\0`);
+  // 0: some path is ignored, 1: none is; both answer every path.
+  if (result.exitCode !== 0 && result.exitCode !== 1) throw failure('check-ignore', result);
+  // Records of four fields: source, line number, pattern, path; the first three empty when no rule matched.
+  const fields = result.stdout.split('\0');
+  for (let index = 0; index + 3 < fields.length; index += 4) {
+    const [source, line, pattern, path] = fields.slice(index, index + 4) as [string, string, string, string];
+    verdicts.set(path, source === ''
+      ? { ignored: false }
+      : { ignored: !pattern.startsWith('!'), rule: { source: fromCwd(repository.prefix, source), line: Number(line), pattern } });
+  }
+  return verdicts;
+}
+
+async function succeed(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<string> {
+  const result = await git(cwd, env, args);
+  if (result.exitCode !== 0) throw failure(args[0]!, result);
+  return result.stdout;
+}
+
+function fromCwd(prefix: string, source: string): string {
+  return posix.isAbsolute(source) ? source : posix.relative(`/${prefix}`, `/${source}`);
+}
+
+function splitNul(text: string): string[] {
+  return text.split('\0').filter((path) => path !== '');
+}
+
+function failure(command: string, result: GitResult): DevsecretsError {
+  return new DevsecretsError('FAILURE', `git ${command} failed: ${firstLine(result)}`, { hint: 'check that git status works here' });
+}
+
+function firstLine(result: GitResult): string {
+  return result.stderr.trim().split('\n')[0] || (result.spawnCode ?? `exit ${String(result.exitCode)}`);
+}

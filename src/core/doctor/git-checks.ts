@@ -1,0 +1,96 @@
+/**
+ * What git would let slip into a commit, as git itself decides it: the verdicts come from
+ * `git check-ignore`, so nested `.gitignore` files, negations, `.git/info/exclude` and
+ * `core.excludesFile` count exactly as they do for `git add`.
+ */
+import type { Finding } from '../findings.js';
+import type { GitFact, IgnoreVerdict } from './facts.js';
+import { STORE_DIR, type SensitivePath } from './sensitive-paths.js';
+import { shellQuote } from './shell-quote.js';
+
+/**
+ * A rule for each always-checked path that the devsecrets block also covers; narrower than
+ * the block's `.env.*`, which needs its example negations to be safe.
+ */
+const BLOCK_RULES: Readonly<Record<string, string>> = {
+  [STORE_DIR]: STORE_DIR,
+  '.env': '.env',
+  '.env.local': '.env.local',
+  '.env.development.local': '.env.*.local',
+};
+
+const SKIPPED_FIX = {
+  'not-a-repository': 'nothing to do until this folder is in a git repository; then run devsecrets doctor again',
+  'git-failed': 'make git work here (try git status), then run devsecrets doctor again',
+} as const;
+
+/**
+ * - `GITIGNORE_UNCOVERED` (error): a store, env or key path git would not ignore;
+ * - `EXAMPLE_IGNORED` (warn): an example env file git ignores;
+ * - `TRACKED_SECRET_FILE` (error): a sensitive file in the index, ignored or not;
+ * - `CHECK_SKIPPED` (info) when there is no repository to ask.
+ */
+export function checkGit(git: GitFact): Finding[] {
+  if (git.kind === 'skipped') {
+    return [{ code: 'CHECK_SKIPPED', level: 'info', message: `.gitignore and tracked-file checks skipped: ${git.message}`, fix: SKIPPED_FIX[git.reason] }];
+  }
+  const findings: Finding[] = [];
+  for (const entry of git.paths) {
+    const verdict = git.verdicts.get(entry.path) ?? { ignored: false };
+    if (entry.kind === 'example') {
+      if (verdict.ignored && verdict.rule !== undefined) findings.push(exampleIgnored(entry, verdict.rule));
+      continue;
+    }
+    // A file in the store folder is ignored exactly when the folder is: one verdict says it.
+    const judged = entry.kind !== 'store' || entry.path === STORE_DIR;
+    if (judged && !verdict.ignored) findings.push(uncovered(entry, verdict));
+    if (git.tracked.has(entry.path)) {
+      findings.push({
+        code: 'TRACKED_SECRET_FILE', level: 'error', path: entry.path,
+        message: `${entry.path} is tracked by git, so it is committed whatever .gitignore says`,
+        fix: `git rm --cached -- ${shellQuote(entry.path)} keeps the file on disk; commit that, and treat what it held as leaked`,
+      });
+    }
+  }
+  return findings;
+}
+
+function uncovered(entry: SensitivePath, verdict: IgnoreVerdict): Finding {
+  const base = { code: 'GITIGNORE_UNCOVERED', level: 'error', path: entry.path } as const;
+  if (verdict.rule !== undefined) {
+    const { source, line, pattern } = verdict.rule;
+    return { ...base, message: `${entry.path} is not ignored: ${source}:${line} re-includes it with ${pattern}`, fix: `remove ${pattern} from ${source}` };
+  }
+  const blockRule = BLOCK_RULES[entry.path];
+  const rule = blockRule ?? (entry.kind === 'env' ? escapeRule(baseName(entry.path)) : `/${escapeRule(entry.path)}`);
+  const notYet = entry.exists ? '' : ' (there is no such file yet, but the rule must be in place before one appears)';
+  return {
+    ...base,
+    message: `${entry.path} is not ignored by git${notYet}`,
+    fix: blockRule === undefined ? `add ${rule} to .gitignore` : `devsecrets init restores the devsecrets block in .gitignore, or add ${rule} to it`,
+  };
+}
+
+function exampleIgnored(entry: SensitivePath, rule: NonNullable<IgnoreVerdict['rule']>): Finding {
+  // A negation only wins from the same ignore file or a deeper one; info/exclude and the
+  // global excludes file lose to any .gitignore, so the root one will do for them.
+  const inTree = /(?:^|\/)\.gitignore$/.test(rule.source) && !rule.source.startsWith('/');
+  const folder = inTree ? rule.source.slice(0, -'.gitignore'.length) : undefined;
+  const fix = folder !== undefined && entry.path.startsWith(folder)
+    ? `add !/${escapeRule(entry.path.slice(folder.length))} to ${rule.source} after line ${rule.line}`
+    : `add !/${escapeRule(entry.path)} to .gitignore`;
+  return {
+    code: 'EXAMPLE_IGNORED', level: 'warn', path: entry.path,
+    message: `${entry.path} is ignored by ${rule.source}:${rule.line} (${rule.pattern}), but the team needs it committed`,
+    fix,
+  };
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** A path as a gitignore pattern matching only itself: wildcards escaped, and a leading `#`/`!` and trailing spaces kept literal. */
+function escapeRule(path: string): string {
+  return path.replace(/[\\*?[]/g, '\\$&').replace(/^[#!]/, '\\$&').replace(/ +$/, (spaces) => spaces.replace(/ /g, '\\ '));
+}

@@ -1,0 +1,75 @@
+/**
+ * `devsecrets doctor`'s judgement: gathered facts in, a findings report out. Pure; the
+ * adapters gather, the CLI prints.
+ *
+ * Checks that cannot run say so with one `CHECK_SKIPPED` note (info level) naming what was
+ * skipped and why: drift, value and environment checks without a valid manifest, drift and
+ * value checks without an opened store, git checks outside a repository. Every finding
+ * carries a `fix`; no message ever quotes a value.
+ */
+import { isAbsolute, relative } from 'node:path';
+import { auditChainFinding, verifyAuditLog } from '../audit.js';
+import type { StoreDocument } from '../store-document.js';
+import { findCaseConflicts, toReport, type Finding, type Report } from '../findings.js';
+import type { DoctorFacts, ManifestFact } from './facts.js';
+import { checkGit } from './git-checks.js';
+import { checkEnvFiles, checkPermissionFacts } from './hygiene-checks.js';
+import { checkDrift, checkExpiry, checkStoreAccess } from './store-checks.js';
+
+export type { DoctorFacts, EnvFileFact, GitFact, IgnoreVerdict, ManifestFact, PermissionFact, StoreFact } from './facts.js';
+export { manifestFactFromError, storeFactFromError } from './facts.js';
+export { classifyPath, sensitivePaths, type ProjectListing, type SensitiveKind, type SensitivePath } from './sensitive-paths.js';
+
+/** Runs every check on `facts`; the report is not ok when any finding is an error. */
+export function diagnose(facts: DoctorFacts): Report {
+  const display = (path: string): string => displayPath(facts.root, path);
+  const manifest = facts.manifest.kind === 'valid' ? facts.manifest.manifest : undefined;
+  const document = facts.store.kind === 'open' ? facts.store.document : undefined;
+  const permissions = checkPermissionFacts(facts.permissions, display);
+  const findings: Finding[] = [
+    ...manifestFindings(facts.manifest, display),
+    ...checkStoreAccess(facts.store, new Set(permissions.map((finding) => finding.path ?? '')), display),
+    ...(document === undefined ? [] : checkExpiry(document, facts.now)),
+    ...(manifest === undefined || document === undefined ? [] : checkDrift(manifest, document)),
+    ...permissions,
+    ...(manifest === undefined ? [] : [...findCaseConflicts(manifest, facts.environment), ...checkEnvFiles(manifest, facts.envFiles)]),
+    ...checkGit(facts.git),
+    ...checkAudit(facts, document, display),
+  ];
+  if (manifest === undefined) {
+    findings.push(skipped('drift, value and environment checks skipped: they need a valid manifest', 'fix the manifest, then run devsecrets doctor again'));
+  } else if (document === undefined) {
+    findings.push(skipped('drift and value checks skipped: they need the store open', 'fix the store problem above, then run devsecrets doctor again'));
+  }
+  return toReport(findings);
+}
+
+function manifestFindings(fact: ManifestFact, display: (path: string) => string): Finding[] {
+  if (fact.kind === 'valid') return [];
+  const path = display(fact.path);
+  const base = { code: 'MANIFEST_INVALID', level: 'error', path, fix: fact.fix } as const;
+  if (fact.issues.length === 0) return [{ ...base, message: fact.message }];
+  return fact.issues.map((issue) => ({
+    ...base,
+    message: `${path}: ${issue.var === undefined ? '' : `${issue.var}: `}${issue.message}`,
+    ...(issue.var === undefined ? {} : { var: issue.var }),
+  }));
+}
+
+/** The audit log's chain and, with the store open, its signatures: the check `audit --verify` makes. */
+function checkAudit(facts: DoctorFacts, document: StoreDocument | undefined, display: (path: string) => string): Finding[] {
+  if (facts.audit.text === undefined) return [];
+  const current = document === undefined ? undefined : { store: document.storeId, key: document.auditKey };
+  const finding = auditChainFinding(verifyAuditLog(facts.audit.text, current), display(facts.audit.path));
+  return finding === undefined ? [] : [finding];
+}
+
+function skipped(message: string, fix: string): Finding {
+  return { code: 'CHECK_SKIPPED', level: 'info', message, fix };
+}
+
+/** Inside the project: relative to its root, so reports read the same on every machine. */
+function displayPath(root: string, path: string): string {
+  const inside = relative(root, path);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+}

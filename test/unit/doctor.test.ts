@@ -1,0 +1,417 @@
+/**
+ * doctor's judgement on hand-made facts: every finding code, its level and its fix, from
+ * the pure core alone (no files, no git, no store on disk).
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  classifyPath, diagnose, manifestFactFromError, sensitivePaths, storeFactFromError,
+  type DoctorFacts, type GitFact, type IgnoreVerdict, type SensitivePath,
+} from '../../src/core/doctor/index.js';
+import { nextAuditLine } from '../../src/core/audit.js';
+import { DevsecretsError } from '../../src/core/errors.js';
+import type { Finding } from '../../src/core/findings.js';
+import { parseManifest } from '../../src/core/manifest.js';
+import { createStoreDocument } from '../../src/core/seed-store.js';
+import type { StoreDocument } from '../../src/core/store-document.js';
+
+const ROOT = '/p';
+const NOW = new Date('2026-01-10T00:00:00Z');
+const SEED = new Uint8Array(32).fill(7);
+const PLAIN_SECRET = 'sk_test_PersonPastedThis01234567';
+
+const MANIFEST = {
+  version: 2,
+  ttl: '30d',
+  forbid: ['/corpsecret/'],
+  vars: {
+    STRIPE_KEY: { type: 'token', prefix: 'sk_test_', length: 32, secret: true },
+    DATABASE_URL: { type: 'url', protocols: ['postgresql'], params: { sslmode: 'require' }, secret: true },
+    PORT: { type: 'port', default: 3000 },
+    LOG_LEVEL: { type: 'enum', values: ['debug', 'info'] },
+    OPTIONAL_FLAG: { type: 'bool', required: false },
+  },
+};
+
+function manifestOf(document: object = MANIFEST) {
+  return parseManifest(JSON.stringify(document), `${ROOT}/devsecrets.json`, ROOT);
+}
+
+/** A store seeded with fakes for `MANIFEST`, created a day before NOW. */
+function freshDocument(): StoreDocument {
+  return createStoreDocument(manifestOf(), 'store-1', SEED, new Date('2026-01-09T00:00:00Z'));
+}
+
+const IGNORED: IgnoreVerdict = { ignored: true, rule: { source: '.gitignore', line: 1, pattern: '.env' } };
+
+/** A repository where every sensitive path is ignored but examples, and nothing sensitive is tracked. */
+function cleanGit(paths: readonly SensitivePath[] = sensitivePaths({ rootEntries: [], tracked: [], untracked: [], ignored: [] })): Extract<GitFact, { kind: 'checked' }> {
+  const verdicts = new Map(paths.map((entry): [string, IgnoreVerdict] => [entry.path, entry.kind === 'example' ? { ignored: false } : IGNORED]));
+  return { kind: 'checked', paths, verdicts, tracked: new Set() };
+}
+
+/** A healthy project; each test breaks one thing. */
+function cleanFacts(overrides: Partial<DoctorFacts> = {}): DoctorFacts {
+  return {
+    root: ROOT,
+    now: NOW,
+    manifest: { kind: 'valid', manifest: manifestOf() },
+    store: { kind: 'open', document: freshDocument() },
+    permissions: [],
+    environment: { PATH: '/usr/bin', HOME: '/home/dev' },
+    envFiles: [],
+    git: cleanGit(),
+    audit: { path: `${ROOT}/.devsecrets/audit.log`, text: undefined },
+    ...overrides,
+  };
+}
+
+function codes(findings: readonly Finding[]): string[] {
+  return findings.map((finding) => `${finding.code}:${finding.level}${finding.var === undefined ? '' : `:${finding.var}`}${finding.path === undefined ? '' : `:${finding.path}`}`);
+}
+
+describe('diagnose', () => {
+  it('finds nothing in a healthy project', () => {
+    expect(diagnose(cleanFacts())).toEqual({ ok: true, findings: [] });
+  });
+
+  it('every finding says what to do next', () => {
+    const document = freshDocument();
+    document.vars.STRIPE_KEY = { value: PLAIN_SECRET, origin: 'set', updatedAt: NOW.toISOString() };
+    document.vars.EXTRA = { value: 'x', origin: 'set', updatedAt: NOW.toISOString() };
+    delete document.vars.LOG_LEVEL;
+    const report = diagnose(cleanFacts({
+      store: { kind: 'open', document },
+      permissions: [{ path: `${ROOT}/.devsecrets/store.age`, mode: 0o644, expected: 0o600, holdsKey: false }],
+      environment: { stripe_key: 'x' },
+      envFiles: [{ path: '.env', text: 'PORT=1\n' }],
+      git: { kind: 'skipped', reason: 'not-a-repository', message: 'not a git repository' },
+    }));
+    expect(report.findings.length).toBeGreaterThan(5);
+    for (const finding of report.findings) expect(finding.fix, finding.code).toMatch(/\S/);
+  });
+});
+
+describe('manifest', () => {
+  it('MANIFEST_INVALID per problem, and the checks that need a manifest are skipped', () => {
+    const error = new DevsecretsError('MANIFEST_INVALID', 'manifest /p/devsecrets.json is invalid (2 problems)', {
+      issues: [{ var: 'PORT', message: 'unknown type' }, { message: 'version must be a positive integer' }],
+    });
+    const report = diagnose(cleanFacts({
+      manifest: manifestFactFromError(error, `${ROOT}/devsecrets.json`),
+      environment: { stripe_key: 'x' },
+      envFiles: [{ path: '.env', text: 'STRIPE_KEY=x\n' }],
+    }));
+    expect(report.ok).toBe(false);
+    expect(codes(report.findings)).toEqual([
+      'MANIFEST_INVALID:error:PORT:devsecrets.json',
+      'MANIFEST_INVALID:error:devsecrets.json',
+      'CHECK_SKIPPED:info',
+    ]);
+    expect(report.findings[0]).toMatchObject({ message: 'devsecrets.json: PORT: unknown type', fix: 'fix devsecrets.json' });
+  });
+
+  it('a missing manifest is MANIFEST_INVALID with init as the fix; store checks still run', () => {
+    const error = new DevsecretsError('MANIFEST_MISSING', 'no devsecrets.json found in /p or any parent folder');
+    const report = diagnose(cleanFacts({ manifest: manifestFactFromError(error, `${ROOT}/devsecrets.json`), store: { kind: 'missing' } }));
+    expect(codes(report.findings)).toEqual(['MANIFEST_INVALID:error:devsecrets.json', 'STORE_MISSING:error:.devsecrets/store.age', 'CHECK_SKIPPED:info']);
+    expect(report.findings[0]?.fix).toContain('devsecrets init');
+  });
+
+  it('a manifest that cannot be read names the system error', () => {
+    const fact = manifestFactFromError(Object.assign(new Error('denied'), { code: 'EACCES' }), `${ROOT}/devsecrets.json`);
+    expect(fact).toMatchObject({ kind: 'invalid', message: 'cannot read /p/devsecrets.json (EACCES)' });
+  });
+});
+
+describe('store access', () => {
+  it('STORE_MISSING, fixed by init; drift checks skipped', () => {
+    const report = diagnose(cleanFacts({ store: storeFactFromError(new DevsecretsError('STORE_MISSING', 'no store at .devsecrets/store.age')) }));
+    expect(codes(report.findings)).toEqual(['STORE_MISSING:error:.devsecrets/store.age', 'CHECK_SKIPPED:info']);
+    expect(report.findings[0]?.fix).toBe('devsecrets init');
+    expect(report.findings[1]?.message).toContain('drift and value checks skipped');
+  });
+
+  it.each([
+    ['STORE_UNREADABLE', 'STORE_UNREADABLE'],
+    ['IDENTITY_MISSING', 'IDENTITY_MISSING'],
+    ['IDENTITY_MISMATCH', 'IDENTITY_MISSING'],
+    ['KEYCHAIN_UNAVAILABLE', 'IDENTITY_MISSING'],
+  ] as const)('an open failure %s is reported as %s with its hint as the fix', (thrown, reported) => {
+    const error = new DevsecretsError(thrown, 'cannot open', { hint: 'do this' });
+    const report = diagnose(cleanFacts({ store: storeFactFromError(error) }));
+    expect(report.findings[0]).toEqual({ code: reported, level: 'error', message: 'cannot open', fix: 'do this' });
+  });
+
+  it('an unexpected read error is STORE_UNREADABLE naming the system error only', () => {
+    const store = storeFactFromError(Object.assign(new Error('EACCES: /p/.devsecrets/store.age'), { code: 'EACCES' }));
+    expect(store).toMatchObject({ kind: 'unavailable', code: 'STORE_UNREADABLE', message: 'cannot read the store (EACCES)' });
+  });
+
+  it('an identity refused for its mode is reported once, as FILE_PERMISSIONS error on the identity file', () => {
+    const identity = '/home/dev/.config/devsecrets/identities/store-1.txt';
+    const error = new DevsecretsError('FILE_PERMISSIONS', `identity file ${identity} is readable by others`, { path: identity, hint: `chmod 600 ${identity}` });
+    const report = diagnose(cleanFacts({
+      store: storeFactFromError(error),
+      permissions: [{ path: identity, mode: 0o644, expected: 0o600, holdsKey: true }],
+    }));
+    expect(codes(report.findings)).toEqual([`FILE_PERMISSIONS:error:${identity}`, 'CHECK_SKIPPED:info']);
+    expect(report.findings[0]?.fix).toBe(`chmod 600 ${identity}`);
+  });
+
+  it('STORE_EXPIRED once expiresAt has passed, fixed by rotate', () => {
+    const document = freshDocument();
+    document.expiresAt = '2026-01-09T23:59:59.000Z';
+    const report = diagnose(cleanFacts({ store: { kind: 'open', document } }));
+    expect(codes(report.findings)).toEqual(['STORE_EXPIRED:error:.devsecrets/store.age']);
+    expect(report.findings[0]?.fix).toBe('devsecrets rotate');
+    document.expiresAt = '2026-01-10T00:00:01.000Z';
+    expect(diagnose(cleanFacts({ store: { kind: 'open', document } })).findings).toEqual([]);
+  });
+});
+
+describe('drift', () => {
+  it('DRIFT_MISSING_VAR: an error for a required variable, a warning when a default stands in, nothing when optional', () => {
+    const document = freshDocument();
+    delete document.vars.LOG_LEVEL;
+    delete document.vars.PORT;
+    delete document.vars.OPTIONAL_FLAG;
+    const report = diagnose(cleanFacts({ store: { kind: 'open', document } }));
+    expect(codes(report.findings)).toEqual(['DRIFT_MISSING_VAR:warn:PORT', 'DRIFT_MISSING_VAR:error:LOG_LEVEL']);
+    expect(report.findings.every((finding) => finding.fix === 'devsecrets sync')).toBe(true);
+  });
+
+  it('DRIFT_EXTRA_VAR (warn) for a store variable the manifest does not declare', () => {
+    const document = freshDocument();
+    document.vars.OLD_VAR = { value: 'x', origin: 'generated', updatedAt: NOW.toISOString() };
+    const report = diagnose(cleanFacts({ store: { kind: 'open', document } }));
+    expect(report.ok).toBe(true);
+    expect(codes(report.findings)).toEqual(['DRIFT_EXTRA_VAR:warn:OLD_VAR']);
+  });
+
+  it('DRIFT_INVALID_VALUE when a stored value fails today\'s validator; sync for a fake, set for a person\'s value', () => {
+    const stricter = manifestOf({ ...MANIFEST, vars: { ...MANIFEST.vars, LOG_LEVEL: { type: 'enum', values: ['warn'] }, PORT: { type: 'int', min: 1, max: 2 } } });
+    const document = freshDocument();
+    document.vars.PORT = { value: '3000', origin: 'set', updatedAt: NOW.toISOString() };
+    const report = diagnose(cleanFacts({ manifest: { kind: 'valid', manifest: stricter }, store: { kind: 'open', document } }));
+    const invalid = report.findings.filter((finding) => finding.code === 'DRIFT_INVALID_VALUE');
+    expect(codes(invalid)).toEqual(['DRIFT_INVALID_VALUE:error:PORT', 'DRIFT_INVALID_VALUE:error:LOG_LEVEL']);
+    expect(invalid.map((finding) => finding.fix)).toEqual(['devsecrets set PORT', 'devsecrets sync']);
+    expect(invalid[0]?.message).toMatch(/^PORT: /);
+  });
+
+  it('DRIFT_MANIFEST_VERSION: an error when the store is on an older version, a warning when only the content changed', () => {
+    const document = freshDocument();
+    document.manifest.version = 1;
+    expect(codes(diagnose(cleanFacts({ store: { kind: 'open', document } })).findings)).toEqual(['DRIFT_MANIFEST_VERSION:error:.devsecrets/store.age']);
+
+    const changed = manifestOf({ ...MANIFEST, ttl: '7d' });
+    const report = diagnose(cleanFacts({ manifest: { kind: 'valid', manifest: changed } }));
+    expect(codes(report.findings)).toEqual(['DRIFT_MANIFEST_VERSION:warn:.devsecrets/store.age']);
+    expect(report.findings[0]?.fix).toBe('devsecrets sync');
+  });
+});
+
+describe('value trust', () => {
+  it('UNVERIFIED_VALUE (warn) for a secret a person set or imported, never naming the value', () => {
+    const document = freshDocument();
+    document.vars.STRIPE_KEY = { value: PLAIN_SECRET, origin: 'set', updatedAt: NOW.toISOString() };
+    document.vars.DATABASE_URL = { value: 'postgresql://app:Long-Passw0rd-9@localhost/app?sslmode=require', origin: 'imported', updatedAt: NOW.toISOString() };
+    const report = diagnose(cleanFacts({ store: { kind: 'open', document } }));
+    expect(report.ok).toBe(true);
+    expect(codes(report.findings)).toEqual(['UNVERIFIED_VALUE:warn:STRIPE_KEY', 'UNVERIFIED_VALUE:warn:DATABASE_URL']);
+    expect(JSON.stringify(report)).not.toContain('PersonPasted');
+    expect(JSON.stringify(report)).not.toContain('Passw0rd');
+  });
+
+  it('UNVERIFIED_VALUE for a "generated" secret whose tag does not verify', () => {
+    const document = freshDocument();
+    document.vars.STRIPE_KEY = { ...document.vars.STRIPE_KEY!, value: PLAIN_SECRET };
+    expect(codes(diagnose(cleanFacts({ store: { kind: 'open', document } })).findings)).toEqual(['UNVERIFIED_VALUE:warn:STRIPE_KEY']);
+  });
+
+  it('non-secret values a person set are not questioned', () => {
+    const document = freshDocument();
+    document.vars.PORT = { value: '8080', origin: 'set', updatedAt: NOW.toISOString() };
+    expect(diagnose(cleanFacts({ store: { kind: 'open', document } })).findings).toEqual([]);
+  });
+
+  it('INSECURE_VALUE (error) instead of UNVERIFIED_VALUE for a live credential or a forbid match', () => {
+    const document = freshDocument();
+    document.vars.STRIPE_KEY = { value: 'sk_test_corpsecret0123456789abcd', origin: 'set', updatedAt: NOW.toISOString() };
+    document.vars.DATABASE_URL = { value: 'postgresql://app:AKIAABCDEFGHIJKLMNOP@localhost/app?sslmode=require', origin: 'set', updatedAt: NOW.toISOString() };
+    const report = diagnose(cleanFacts({ store: { kind: 'open', document } }));
+    expect(codes(report.findings)).toEqual(['INSECURE_VALUE:error:STRIPE_KEY', 'INSECURE_VALUE:error:DATABASE_URL']);
+    expect(report.findings[0]?.message).toBe("STRIPE_KEY: matches the manifest's forbid rule /corpsecret/");
+    expect(JSON.stringify(report)).not.toContain('AKIA');
+  });
+});
+
+describe('hygiene', () => {
+  it('FILE_PERMISSIONS: an error for the identity file, a warning for store files and folders; paths inside the project are relative', () => {
+    const report = diagnose(cleanFacts({
+      permissions: [
+        { path: `${ROOT}/.devsecrets`, mode: 0o755, expected: 0o700, holdsKey: false },
+        { path: `${ROOT}/.devsecrets/store.age`, mode: 0o644, expected: 0o600, holdsKey: false },
+        { path: '/home/dev/id.txt', mode: 0o640, expected: 0o600, holdsKey: true },
+      ],
+    }));
+    expect(codes(report.findings)).toEqual([
+      'FILE_PERMISSIONS:warn:.devsecrets',
+      'FILE_PERMISSIONS:warn:.devsecrets/store.age',
+      'FILE_PERMISSIONS:error:/home/dev/id.txt',
+    ]);
+    expect(report.findings.map((finding) => finding.fix)).toEqual(['chmod 700 .devsecrets', 'chmod 600 .devsecrets/store.age', 'chmod 600 /home/dev/id.txt']);
+    expect(report.findings[1]?.message).toBe('.devsecrets/store.age has mode 0644, looser than 0600');
+  });
+
+  it('ENV_CASE_CONFLICT (warn) for an inherited name that differs from a manifest name only in case', () => {
+    const report = diagnose(cleanFacts({ environment: { database_url: 'x', DATABASE_URL: 'y', Port: '1' } }));
+    expect(codes(report.findings)).toEqual(['ENV_CASE_CONFLICT:warn:DATABASE_URL', 'ENV_CASE_CONFLICT:warn:PORT']);
+  });
+
+  it('ENV_FILE_SHADOW (warn) per manifest variable a dotenv file defines, naming it but never its value', () => {
+    const report = diagnose(cleanFacts({
+      envFiles: [
+        { path: '.env', text: `STRIPE_KEY=${PLAIN_SECRET}\nUNRELATED=1\nexport PORT=8080\n` },
+        { path: '.env.local', text: '# nothing here\n' },
+      ],
+    }));
+    expect(codes(report.findings)).toEqual(['ENV_FILE_SHADOW:warn:STRIPE_KEY:.env', 'ENV_FILE_SHADOW:warn:PORT:.env']);
+    expect(JSON.stringify(report)).not.toContain('PersonPasted');
+  });
+
+  it('ENV_FILE_SHADOW (warn) once for a dotenv file that does not parse', () => {
+    const report = diagnose(cleanFacts({ envFiles: [{ path: '.env', text: `STRIPE_KEY="${PLAIN_SECRET}\n` }] }));
+    expect(codes(report.findings)).toEqual(['ENV_FILE_SHADOW:warn:.env']);
+    expect(report.findings[0]?.message).toContain('.env:1 has an unterminated " quote');
+    expect(JSON.stringify(report)).not.toContain('PersonPasted');
+  });
+});
+
+describe('git', () => {
+  const listing = {
+    rootEntries: ['.env', '.env.example', '.env.production', 'src', '.devsecrets', 'devsecrets.json'],
+    tracked: ['src/index.js', 'deploy/server.pem', '.devsecrets/store.age', 'node_modules/x/test.key'],
+    untracked: ['keys/id_ed25519', 'keys/id_ed25519.pub', 'packages/api/.env', 'docs/age-key.txt', 'agenda.txt'],
+    ignored: ['node_modules/', 'packages/api/.env.example', 'dist/', 'secrets/prod.pem'],
+  };
+
+  it('sensitivePaths: the always-checked paths, then existing env, example and key files, and ignored examples; nothing from node_modules', () => {
+    expect(sensitivePaths(listing)).toEqual([
+      { path: '.devsecrets/', kind: 'store', exists: true },
+      { path: '.env', kind: 'env', exists: true },
+      { path: '.env.local', kind: 'env', exists: false },
+      { path: '.env.development.local', kind: 'env', exists: false },
+      { path: '.env.example', kind: 'example', exists: true },
+      { path: '.env.production', kind: 'env', exists: true },
+      { path: 'deploy/server.pem', kind: 'key', exists: true },
+      { path: '.devsecrets/store.age', kind: 'store', exists: true },
+      { path: 'keys/id_ed25519', kind: 'key', exists: true },
+      { path: 'packages/api/.env', kind: 'env', exists: true },
+      { path: 'docs/age-key.txt', kind: 'key', exists: true },
+      { path: 'packages/api/.env.example', kind: 'example', exists: true },
+    ]);
+  });
+
+  it.each([
+    ['.env.sample', 'example'], ['config/.env.template', 'example'], ['.env.local.example', 'example'],
+    ['.env.staging.local', 'env'], ['.envrc', undefined], ['cert.PEM', 'key'], ['a/b.p12', 'key'], ['x.pfx', 'key'],
+    ['id_rsa', 'key'], ['id_rsa.pub', undefined], ['age.txt', 'key'], ['age_keys.txt', 'key'], ['my.agekey', 'key'],
+    ['.devsecrets/.gitignore', undefined], ['.git/x.key', undefined],
+  ] as const)('classifyPath(%s) is %s', (path, kind) => {
+    expect(classifyPath(path)).toBe(kind);
+  });
+
+  it('GITIGNORE_UNCOVERED per path git would not ignore, saying when the file does not exist yet or a negation re-includes it', () => {
+    const paths = sensitivePaths({ rootEntries: ['server.pem'], tracked: [], untracked: ['server.pem', 'sub/.env'], ignored: [] });
+    const verdicts = new Map<string, IgnoreVerdict>(paths.map((entry) => [entry.path, { ignored: false }]));
+    verdicts.set('.env', IGNORED);
+    verdicts.set('sub/.env', { ignored: false, rule: { source: 'sub/.gitignore', line: 2, pattern: '!.env' } });
+    const report = diagnose(cleanFacts({ git: { kind: 'checked', paths, verdicts, tracked: new Set() } }));
+    expect(codes(report.findings)).toEqual([
+      'GITIGNORE_UNCOVERED:error:.devsecrets/',
+      'GITIGNORE_UNCOVERED:error:.env.local',
+      'GITIGNORE_UNCOVERED:error:.env.development.local',
+      'GITIGNORE_UNCOVERED:error:server.pem',
+      'GITIGNORE_UNCOVERED:error:sub/.env',
+    ]);
+    const [store, local, , pem, nested] = report.findings;
+    expect(store?.fix).toBe('devsecrets init restores the devsecrets block in .gitignore, or add .devsecrets/ to it');
+    expect(local?.message).toContain('there is no such file yet');
+    expect(pem).toMatchObject({ message: 'server.pem is not ignored by git', fix: 'add /server.pem to .gitignore' });
+    expect(nested).toMatchObject({ message: 'sub/.env is not ignored: sub/.gitignore:2 re-includes it with !.env', fix: 'remove !.env from sub/.gitignore' });
+  });
+
+  it('the suggested rule escapes gitignore wildcards and a leading #', () => {
+    const paths = sensitivePaths({ rootEntries: [], tracked: [], untracked: ['#old[1].key'], ignored: [] });
+    const git = cleanGit(paths);
+    const report = diagnose(cleanFacts({ git: { ...git, verdicts: new Map([...git.verdicts, ['#old[1].key', { ignored: false }]]) } }));
+    expect(report.findings[0]?.fix).toBe('add /\\#old\\[1].key to .gitignore');
+  });
+
+  it('EXAMPLE_IGNORED (warn) naming the rule, with a negation for the same ignore file as the fix', () => {
+    const paths = sensitivePaths({ rootEntries: ['.env.example'], tracked: [], untracked: [], ignored: ['app/.env.sample'] });
+    const git = cleanGit(paths);
+    const verdicts = new Map(git.verdicts);
+    verdicts.set('.env.example', { ignored: true, rule: { source: '.gitignore', line: 4, pattern: '.env*' } });
+    verdicts.set('app/.env.sample', { ignored: true, rule: { source: 'app/.gitignore', line: 1, pattern: '*.sample' } });
+    const report = diagnose(cleanFacts({ git: { ...git, verdicts } }));
+    expect(report.ok).toBe(true);
+    expect(report.findings).toEqual([
+      {
+        code: 'EXAMPLE_IGNORED', level: 'warn', path: '.env.example',
+        message: '.env.example is ignored by .gitignore:4 (.env*), but the team needs it committed',
+        fix: 'add !/.env.example to .gitignore after line 4',
+      },
+      {
+        code: 'EXAMPLE_IGNORED', level: 'warn', path: 'app/.env.sample',
+        message: 'app/.env.sample is ignored by app/.gitignore:1 (*.sample), but the team needs it committed',
+        fix: 'add !/.env.sample to app/.gitignore after line 1',
+      },
+    ]);
+  });
+
+  it('an example ignored by .git/info/exclude is re-included from the root .gitignore', () => {
+    const paths = sensitivePaths({ rootEntries: ['.env.example'], tracked: [], untracked: [], ignored: [] });
+    const git = cleanGit(paths);
+    const verdicts = new Map(git.verdicts).set('.env.example', { ignored: true, rule: { source: '.git/info/exclude', line: 7, pattern: '.env.*' } });
+    expect(diagnose(cleanFacts({ git: { ...git, verdicts } })).findings[0]?.fix).toBe('add !/.env.example to .gitignore');
+  });
+
+  it('TRACKED_SECRET_FILE (error) for a sensitive file in the index, ignored or not, with git rm --cached as the fix', () => {
+    const paths = sensitivePaths({ rootEntries: ['.env'], tracked: ['.env', '.env.example', '.devsecrets/store.age', 'my key.pem'], untracked: [], ignored: [] });
+    const git = cleanGit(paths);
+    const report = diagnose(cleanFacts({ git: { ...git, tracked: new Set(['.env', '.env.example', '.devsecrets/store.age', 'my key.pem']) } }));
+    expect(codes(report.findings)).toEqual([
+      'TRACKED_SECRET_FILE:error:.env',
+      'TRACKED_SECRET_FILE:error:.devsecrets/store.age',
+      'TRACKED_SECRET_FILE:error:my key.pem',
+    ]);
+    expect(report.findings[0]?.fix).toMatch(/^git rm --cached -- \.env /);
+    expect(report.findings[2]?.fix).toMatch(/^git rm --cached -- 'my key\.pem' /);
+  });
+
+  it('CHECK_SKIPPED (info) outside a repository: the report stays ok', () => {
+    const report = diagnose(cleanFacts({ git: { kind: 'skipped', reason: 'not-a-repository', message: 'not a git repository' } }));
+    expect(report).toEqual({
+      ok: true,
+      findings: [expect.objectContaining({ code: 'CHECK_SKIPPED', level: 'info', message: '.gitignore and tracked-file checks skipped: not a git repository' })],
+    });
+  });
+});
+
+describe('diagnose: the audit log', () => {
+  const context = (document: StoreDocument) => ({ time: NOW, pid: 1, user: 'dev', store: document.storeId, key: document.auditKey });
+
+  it('AUDIT_CHAIN_BROKEN (error) at the first bad line; an intact log is fine', () => {
+    const document = freshDocument();
+    const first = nextAuditLine(undefined, { action: 'init', vars: ['A'] }, context(document));
+    const second = nextAuditLine(first, { action: 'get', vars: ['A'] }, context(document));
+    const audit = (text: string) => ({ path: `${ROOT}/.devsecrets/audit.log`, text });
+
+    expect(diagnose(cleanFacts({ store: { kind: 'open', document }, audit: audit(`${first}\n${second}\n`) })).ok).toBe(true);
+    const tampered = diagnose(cleanFacts({ store: { kind: 'open', document }, audit: audit(`${first}\n${second.replace('"get"', '"set"')}\n`) }));
+    expect(tampered.ok).toBe(false);
+    expect(tampered.findings).toEqual([expect.objectContaining({ code: 'AUDIT_CHAIN_BROKEN', level: 'error', path: '.devsecrets/audit.log', message: expect.stringMatching(/^audit\.log line 2 /) })]);
+  });
+});
