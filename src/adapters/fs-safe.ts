@@ -2,9 +2,16 @@
  * File-system primitives that keep DESIGN.md's safety invariants: atomic writes (a crash
  * leaves the old file or the new one, never neither), private permissions, and a
  * cross-process lock with safe takeover of locks left by dead processes.
+ *
+ * The steps themselves are synchronous system calls: a command-line process has nothing
+ * to do meanwhile, and a dozen trips through the event loop would cost `run` (whose audit
+ * entry takes the lock) measurable time. Waiting for a held lock stays asynchronous.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import {
+  closeSync, fchmodSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync,
+} from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 import { hostname, uptime } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { DevsecretsError } from '../core/errors.js';
@@ -22,7 +29,7 @@ export const PRIVATE_DIR_MODE = 0o700;
  * @throws the underlying Node.js file-system error
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string, mode = PRIVATE_FILE_MODE): Promise<void> {
-  await writeViaTemp(path, data, mode, 'replace', true);
+  writeViaTemp(path, data, mode, 'replace', true);
 }
 
 /**
@@ -32,7 +39,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, m
  * @throws a Node.js error with code `EEXIST` when `path` exists; other file-system errors as is
  */
 export async function writeNewFileAtomic(path: string, data: Uint8Array | string, mode = PRIVATE_FILE_MODE): Promise<void> {
-  await writeViaTemp(path, data, mode, 'create', true);
+  writeViaTemp(path, data, mode, 'create', true);
 }
 
 /**
@@ -97,7 +104,7 @@ export async function withLockFile<T>(lockPath: string, fn: () => Promise<T>, op
   try {
     return await fn();
   } finally {
-    await releaseLock(lockPath, content);
+    releaseLock(lockPath, content);
   }
 }
 
@@ -118,15 +125,15 @@ async function acquireLock(lockPath: string, timeoutMs: number): Promise<string>
   let delayMs = 5;
   for (;;) {
     try {
-      await writeViaTemp(lockPath, content, PRIVATE_FILE_MODE, 'create', false);
+      writeViaTemp(lockPath, content, PRIVATE_FILE_MODE, 'create', false);
       return content;
     } catch (error) {
       if (errorCode(error) !== 'EEXIST') throw error;
     }
-    const current = await readLockHolder(lockPath);
+    const current = readLockHolder(lockPath);
     if (current === 'gone') continue;
     if (current !== 'garbled' && isStale(current) && Date.now() < deadline) {
-      await breakStaleLock(lockPath);
+      if (!breakStaleLock(lockPath)) await sleep(5);
       continue;
     }
     const now = Date.now();
@@ -136,10 +143,10 @@ async function acquireLock(lockPath: string, timeoutMs: number): Promise<string>
   }
 }
 
-async function releaseLock(lockPath: string, content: string): Promise<void> {
+function releaseLock(lockPath: string, content: string): void {
   try {
     // A live owner's lock is never taken over, so nobody can swap the file between these calls.
-    if ((await readFile(lockPath, 'utf8')) === content) await unlink(lockPath);
+    if (readFileSync(lockPath, 'utf8') === content) unlinkSync(lockPath);
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error;
   }
@@ -149,30 +156,40 @@ async function releaseLock(lockPath: string, content: string): Promise<void> {
  * Removes a stale lock under a guard file, so that two waiters deciding at once that the same
  * lock is stale cannot remove a fresh lock taken in between: the staleness is re-checked
  * while holding the guard, and only a dead owner's lock is ever unlinked.
+ *
+ * @returns false when another waiter holds the guard (the caller backs off and retries)
  */
-async function breakStaleLock(lockPath: string): Promise<void> {
+function breakStaleLock(lockPath: string): boolean {
   const guardPath = `${lockPath}.break`;
   try {
-    await writeViaTemp(guardPath, `${process.pid}\n`, PRIVATE_FILE_MODE, 'create', false);
+    writeViaTemp(guardPath, `${process.pid}\n`, PRIVATE_FILE_MODE, 'create', false);
   } catch (error) {
     if (errorCode(error) !== 'EEXIST') throw error;
-    const guard = await stat(guardPath).catch(() => undefined);
-    if (guard !== undefined && Date.now() - guard.mtimeMs > BREAK_GUARD_STALE_MS) await unlinkIfPresent(guardPath);
-    await sleep(5);
-    return;
+    const guardAge = ageMs(guardPath);
+    if (guardAge !== undefined && guardAge > BREAK_GUARD_STALE_MS) unlinkIfPresent(guardPath);
+    return false;
   }
   try {
-    const current = await readLockHolder(lockPath);
-    if (current !== 'gone' && current !== 'garbled' && isStale(current)) await unlinkIfPresent(lockPath);
+    const current = readLockHolder(lockPath);
+    if (current !== 'gone' && current !== 'garbled' && isStale(current)) unlinkIfPresent(lockPath);
   } finally {
-    await unlinkIfPresent(guardPath);
+    unlinkIfPresent(guardPath);
+  }
+  return true;
+}
+
+function ageMs(path: string): number | undefined {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return undefined;
   }
 }
 
-async function readLockHolder(lockPath: string): Promise<LockHolder | 'gone' | 'garbled'> {
+function readLockHolder(lockPath: string): LockHolder | 'gone' | 'garbled' {
   let text: string;
   try {
-    text = await readFile(lockPath, 'utf8');
+    text = readFileSync(lockPath, 'utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return 'gone';
     throw error;
@@ -218,53 +235,47 @@ function lockedError(lockPath: string, holder: LockHolder | 'garbled'): Devsecre
   });
 }
 
-async function writeViaTemp(
-  path: string,
-  data: Uint8Array | string,
-  mode: number,
-  commit: 'replace' | 'create',
-  durable: boolean,
-): Promise<void> {
+function writeViaTemp(path: string, data: Uint8Array | string, mode: number, commit: 'replace' | 'create', durable: boolean): void {
   const folder = dirname(path);
   const tempPath = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let committed = false;
   try {
-    const handle = await open(tempPath, 'wx', mode);
+    const fd = openSync(tempPath, 'wx', mode);
     try {
       // The umask may have narrowed the creation mode; the final mode must be exact.
-      await handle.chmod(mode);
-      await handle.writeFile(data);
-      if (durable) await handle.sync();
+      fchmodSync(fd, mode);
+      writeFileSync(fd, data);
+      if (durable) fsyncSync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
     if (commit === 'replace') {
-      await rename(tempPath, path);
+      renameSync(tempPath, path);
       committed = true;
     } else {
       // link() fails with EEXIST instead of replacing, which rename() cannot do.
-      await link(tempPath, path);
+      linkSync(tempPath, path);
     }
-    if (durable) await syncFolder(folder);
+    if (durable) syncFolder(folder);
   } finally {
-    if (!committed) await unlinkIfPresent(tempPath);
+    if (!committed) unlinkIfPresent(tempPath);
   }
 }
 
-async function syncFolder(folder: string): Promise<void> {
+function syncFolder(folder: string): void {
   // Windows cannot open a folder for fsync; NTFS renames are journaled anyway.
   if (process.platform === 'win32') return;
-  const handle = await open(folder, 'r');
+  const fd = openSync(folder, 'r');
   try {
-    await handle.sync();
+    fsyncSync(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
-async function unlinkIfPresent(path: string): Promise<void> {
+function unlinkIfPresent(path: string): void {
   try {
-    await unlink(path);
+    unlinkSync(path);
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error;
   }
