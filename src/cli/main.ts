@@ -90,8 +90,9 @@ function buildProgram(output: Output, setExit: (code: number) => void): Command 
     .action(lazy(() => import('./commands/check.js')));
 
   program.command('doctor')
-    .description('find drift, untrusted values, .gitignore gaps, tracked secret files and loose permissions')
+    .description('find drift, untrusted values, .gitignore gaps, tracked secret files, leaked secrets and loose permissions')
     .option('--json', 'print one JSON document')
+    .option('--staged', 'check only what the next commit would add: staged secret files and staged content (the pre-commit hook)')
     .action(lazy(() => import('./commands/doctor.js')));
 
   program.command('sync')
@@ -136,10 +137,8 @@ async function main(argv: string[]): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
-        return ExitCode.ok;
-      }
-      return ExitCode.usage;
+      // --help and --version succeed; help shown because no command was given is a usage error.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? ExitCode.ok : ExitCode.usage;
     }
     if (error instanceof DevsecretsError) {
       if (argv.includes('--json')) output.json(errorReport(error));

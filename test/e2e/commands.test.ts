@@ -324,6 +324,13 @@ describe('usage errors (exit 2)', () => {
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
   });
+
+  it('no command at all prints the usage on stderr, exit 2', () => {
+    const result = createProject().run([]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Usage: devsecrets');
+  });
 });
 
 describe('stdout carries data only', () => {
