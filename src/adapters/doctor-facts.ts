@@ -1,24 +1,27 @@
 /**
  * Gathering what `doctor` judges: the manifest, the store opened in memory, file modes,
- * the root's dotenv files and git's view of the project. Read-only: nothing is written,
- * created or fixed. Every expected failure becomes a fact for the core to report, so a
- * broken project still gets a full diagnosis instead of the first error.
+ * the root's dotenv files, git's view of the project and the content scan. Read-only:
+ * nothing is written, created or fixed. Every expected failure becomes a fact for the core
+ * to report, so a broken project still gets a full diagnosis instead of the first error.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
-  classifyPath, manifestFactFromError, sensitivePaths, storeFactFromError,
-  type DoctorFacts, type EnvFileFact, type GitFact, type ManifestFact, type PermissionFact, type StoreFact,
+  classifyPath, leakNeedles, manifestFactFromError, secretValues, sensitivePaths, storeFactFromError,
+  type ContentFact, type DoctorFacts, type EnvFileFact, type GitFact, type ManifestFact, type PermissionFact, type StoreFact,
 } from '../core/doctor/index.js';
 import { DevsecretsError } from '../core/errors.js';
+import { gatherContent, type ContentOptions } from './doctor-content.js';
 import { checkPermissions } from './fs-safe.js';
-import { checkIgnore, findRepository, listIgnoredFiles, listTrackedFiles, listUntrackedFiles } from './git.js';
+import { checkIgnore, findRepository, listIgnoredFiles, listTrackedFiles, listUntrackedFiles, type GitRepository } from './git.js';
 import { existingExplicitIdentity } from './identity.js';
 import { fallbackIdentityPath, identityHome } from './identity-file.js';
 import { loadManifest, locateManifest } from './manifest-file.js';
 import { readAuditLog } from './audit-log.js';
 import { checkStorePermissions, readStoreMeta, storePaths } from './store-files.js';
 import { openStore } from './vault.js';
+
+type Repository = Extract<GitRepository, { kind: 'repository' }>;
 
 /** Dotenv files larger than this are not read: no real one comes close. */
 const MAX_ENV_FILE_BYTES = 1024 * 1024;
@@ -29,6 +32,8 @@ export interface GatherOptions {
   manifestPath: string | undefined;
   env: NodeJS.ProcessEnv;
   now: Date;
+  /** Scan the index's staged content instead of the work tree's (`doctor --staged`). */
+  staged: boolean;
 }
 
 /** Everything `diagnose` needs. Never throws for a problem doctor reports. */
@@ -37,7 +42,7 @@ export async function gatherDoctorFacts(options: GatherOptions): Promise<DoctorF
   const location = locateManifest(cwd, manifestPath);
   const root = location.root;
   const rootEntries = await readdir(root).catch((): string[] => []);
-  const [manifest, store, permissions, envFiles, git] = await Promise.all([
+  const [manifest, store, permissions, envFiles, gitFacts] = await Promise.all([
     loadManifest(cwd, manifestPath).then(
       (loaded): ManifestFact => ({ kind: 'valid', manifest: loaded }),
       (error: unknown) => manifestFactFromError(error, location.path),
@@ -47,8 +52,23 @@ export async function gatherDoctorFacts(options: GatherOptions): Promise<DoctorF
     readEnvFiles(root, rootEntries),
     gatherGit(root, env, rootEntries),
   ]);
+  const git = gitFacts.fact;
+  const needles = manifest.kind === 'valid' && store.kind === 'open' ? leakNeedles(secretValues(manifest.manifest, store.document)) : undefined;
+  const content = git.kind === 'checked' && gitFacts.repository !== undefined
+    ? await scanContent({ root, env, repository: gitFacts.repository, tracked: [...git.tracked], staged: options.staged, needles })
+    : { kind: 'skipped' as const };
   const audit = { path: storePaths(root).audit, text: readAuditLog(root) };
-  return { root, now: options.now, manifest, store, permissions, environment: env, envFiles, git, audit };
+  return { root, now: options.now, manifest, store, permissions, environment: env, envFiles, git, content, audit };
+}
+
+/** The content scan, once the store has given the values to look for; a git failure skips it like the other git checks. */
+async function scanContent(options: ContentOptions): Promise<ContentFact> {
+  try {
+    return await gatherContent(options);
+  } catch (error) {
+    if (!(error instanceof DevsecretsError)) throw error;
+    return { kind: 'skipped' };
+  }
 }
 
 /**
@@ -86,17 +106,20 @@ async function readEnvFiles(root: string, rootEntries: readonly string[]): Promi
   return files;
 }
 
-/** Five git processes whatever the size of the tree: where we are, three listings, and the verdicts. */
-async function gatherGit(root: string, env: NodeJS.ProcessEnv, rootEntries: readonly string[]): Promise<GitFact> {
+/**
+ * Five git processes whatever the size of the tree: where we are, three listings, and the
+ * verdicts. The repository comes back for the content scan when the checks ran.
+ */
+async function gatherGit(root: string, env: NodeJS.ProcessEnv, rootEntries: readonly string[]): Promise<{ fact: GitFact; repository?: Repository }> {
   const repository = await findRepository(root, env);
-  if (repository.kind === 'none') return { kind: 'skipped', reason: repository.reason, message: repository.message };
+  if (repository.kind === 'none') return { fact: { kind: 'skipped', reason: repository.reason, message: repository.message } };
   try {
     const [tracked, untracked, ignored] = await Promise.all([listTrackedFiles(root, env), listUntrackedFiles(root, env), listIgnoredFiles(root, env)]);
     const paths = sensitivePaths({ rootEntries, tracked, untracked, ignored });
     const verdicts = await checkIgnore(root, env, repository, paths.map((entry) => entry.path));
-    return { kind: 'checked', paths, verdicts, tracked: new Set(tracked) };
+    return { fact: { kind: 'checked', paths, verdicts, tracked: new Set(tracked) }, repository };
   } catch (error) {
     if (!(error instanceof DevsecretsError)) throw error;
-    return { kind: 'skipped', reason: 'git-failed', message: error.message };
+    return { fact: { kind: 'skipped', reason: 'git-failed', message: error.message } };
   }
 }

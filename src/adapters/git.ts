@@ -76,6 +76,69 @@ export async function listIgnoredFiles(cwd: string, env: NodeJS.ProcessEnv): Pro
 }
 
 /**
+ * Tracked files under `cwd` that a `.devsecretsignore` (gitignore syntax, at the root or in
+ * any folder) exempts from content checks. Only those files are read as rules: `.gitignore`
+ * and the other exclude sources play no part.
+ * @throws DevsecretsError `FAILURE` when git fails.
+ */
+export async function listScanExemptFiles(cwd: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  return splitNul(await succeed(cwd, env, ['ls-files', '-z', '--cached', '--ignored', '--exclude-per-directory=.devsecretsignore']));
+}
+
+/**
+ * Files under `cwd` that the index adds, copies, modifies or renames against `HEAD` (all
+ * of them before the first commit): what the next commit changes, deletions left out.
+ * @throws DevsecretsError `FAILURE` when git fails.
+ */
+export async function listStagedFiles(cwd: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  return splitNul(await succeed(cwd, env, ['diff', '--cached', '--name-only', '-z', '--relative', '--diff-filter=ACMR', '--no-renames']));
+}
+
+/**
+ * The staged content of each path (relative to `cwd`), from one `git cat-file --batch`
+ * however many there are. `onBlob` receives each blob in order; paths git cannot name on
+ * one line (holding a newline) and paths without a blob are passed over.
+ * @throws DevsecretsError `FAILURE` when git fails.
+ */
+export async function readStagedBlobs(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  repository: Extract<GitRepository, { kind: 'repository' }>,
+  paths: readonly string[],
+  onBlob: (path: string, content: Buffer) => void,
+): Promise<void> {
+  const named = paths.filter((path) => !path.includes('\n'));
+  if (named.length === 0) return;
+  const { execa } = await import('execa');
+  // `:path` names the index entry, from the work tree's root.
+  const input = named.map((path) => `:${repository.prefix}${path}\n`).join('');
+  const result = await execa('git', ['cat-file', '--batch'], { cwd, env, extendEnv: false, reject: false, input, encoding: 'buffer', stripFinalNewline: false });
+  if (result.exitCode !== 0) throw failure('cat-file', { exitCode: result.exitCode, stdout: '', stderr: Buffer.from(result.stderr).toString('utf8'), spawnCode: undefined });
+  const output = Buffer.from(result.stdout);
+  let at = 0;
+  for (const path of named) {
+    const end = output.indexOf(0x0a, at);
+    if (end === -1) break;
+    // `<oid> <type> <size>`, or `<name> missing`.
+    const [, type, size] = output.subarray(at, end).toString('utf8').split(' ');
+    at = end + 1;
+    if (type === 'missing' || size === undefined) continue;
+    const length = Number(size);
+    if (type === 'blob') onBlob(path, output.subarray(at, at + length));
+    at += length + 1;
+  }
+}
+
+/**
+ * Where git keeps `name` inside its own folder (`hooks` honours `core.hooksPath`), as an
+ * absolute path.
+ * @throws DevsecretsError `FAILURE` when git fails (outside a repository, too).
+ */
+export async function gitPath(cwd: string, env: NodeJS.ProcessEnv, name: string): Promise<string> {
+  return (await succeed(cwd, env, ['rev-parse', '--path-format=absolute', '--git-path', name])).trim();
+}
+
+/**
  * Git's ignore verdict for each path (relative to `cwd`; a trailing `/` marks a folder),
  * from one `git check-ignore` that honours every ignore source git does. Judged by the rules
  * alone (`--no-index`): a tracked file matched by a rule counts as ignored, and a path need

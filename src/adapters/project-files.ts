@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withDevsecretsBlock } from '../core/gitignore-block.js';
+import { blockRules, withDevsecretsBlock } from '../core/gitignore-block.js';
 import { writeFileAtomic } from './fs-safe.js';
 
 /** `templates/` of the installed package; the bundle lives in `dist/`, one level below the package root. */
@@ -24,14 +24,22 @@ export async function writeProjectFile(path: string, text: string): Promise<void
   await writeFileAtomic(path, Buffer.from(text, 'utf8'), 0o644);
 }
 
+/** The standard rules of the devsecrets block in `.gitignore`. */
+export function templateIgnoreRules(): string[] {
+  return readTemplate('gitignore-rules.txt').split('\n').filter((line) => line.trim() !== '');
+}
+
 /**
- * Makes sure `<root>/.gitignore` holds the devsecrets block with the template's rules.
+ * Makes sure `<root>/.gitignore` holds the devsecrets block with the template's rules,
+ * keeping rules an earlier `doctor --fix` added to the block.
  * @returns whether the file changed.
  */
 export async function ensureGitignoreBlock(root: string): Promise<boolean> {
   const path = join(root, '.gitignore');
-  const rules = readTemplate('gitignore-rules.txt').split('\n').filter((line) => line.trim() !== '');
-  const { text, changed } = withDevsecretsBlock(readTextIfExists(path) ?? '', rules);
+  const existing = readTextIfExists(path) ?? '';
+  const template = templateIgnoreRules();
+  const rules = [...template, ...blockRules(existing).filter((rule) => !template.includes(rule))];
+  const { text, changed } = withDevsecretsBlock(existing, rules);
   if (changed) await writeProjectFile(path, text);
   return changed;
 }

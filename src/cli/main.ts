@@ -3,7 +3,7 @@
  * runs (so `devsecrets run` starts fast), and turns every outcome into an exit code.
  * This is the only module that decides the exit code.
  */
-import { Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError } from 'commander';
 import { DevsecretsError, ExitCode } from '../core/errors.js';
 import type { Report } from '../core/findings.js';
 import type { CommandContext } from './context.js';
@@ -92,6 +92,8 @@ function buildProgram(output: Output, setExit: (code: number) => void): Command 
   program.command('doctor')
     .description('find drift, untrusted values, .gitignore gaps, tracked secret files, leaked secrets and loose permissions')
     .option('--json', 'print one JSON document')
+    .option('--fix', 'first fix what is safe: missing ignore rules, loose permissions, missing variables (never a value you set, never git rm)')
+    .option('--yes', 'with --fix: also remove store variables the manifest no longer declares')
     .option('--staged', 'check only what the next commit would add: staged secret files and staged content (the pre-commit hook)')
     .action(lazy(() => import('./commands/doctor.js')));
 
@@ -117,6 +119,11 @@ function buildProgram(output: Output, setExit: (code: number) => void): Command 
     .option('--verify', 'check the hash chain and signatures (exit 1 when broken)')
     .option('--json', 'print one JSON document')
     .action(lazy(() => import('./commands/audit.js')));
+
+  program.command('hook')
+    .description('install or uninstall the git pre-commit hook that runs doctor --staged (a hook already there is kept and still runs)')
+    .addArgument(new Argument('<action>', 'install or uninstall').choices(['install', 'uninstall']))
+    .action(lazy(() => import('./commands/hook.js')));
 
   program.command('destroy')
     .description('delete the store and its identity')

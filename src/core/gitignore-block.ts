@@ -22,3 +22,11 @@ export function withDevsecretsBlock(existing: string, rules: readonly string[]):
   }
   return { text, changed: text !== existing };
 }
+
+/** The rules inside the devsecrets block of `text` (empty without a block). */
+export function blockRules(text: string): string[] {
+  const start = text.indexOf(BLOCK_START);
+  const end = text.indexOf(BLOCK_END, start);
+  if (start === -1 || end === -1) return [];
+  return text.slice(start + BLOCK_START.length, end).split('\n').map((line) => line.trim()).filter((line) => line !== '');
+}

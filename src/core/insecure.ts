@@ -26,7 +26,8 @@ const LIVE_PATTERNS: readonly LivePattern[] = [
   { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/, label: 'a Google API key' },
 ];
 
-const PRIVATE_KEY_PEM = /-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY-----/;
+/** A PEM private-key header line, of any key type. */
+export const PRIVATE_KEY_PEM = /-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY-----/;
 
 const WEAK_PASSWORDS = new Set([
   'password', 'passw0rd', 'postgres', 'root', 'admin', 'secret', 'changeme', 'letmein',

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  classifyPath, diagnose, manifestFactFromError, sensitivePaths, storeFactFromError,
+  classifyPath, diagnose, manifestFactFromError, planFixes, sensitivePaths, storeFactFromError, syncSafely,
   type DoctorFacts, type GitFact, type IgnoreVerdict, type SensitivePath,
 } from '../../src/core/doctor/index.js';
 import { nextAuditLine } from '../../src/core/audit.js';
@@ -60,6 +60,7 @@ function cleanFacts(overrides: Partial<DoctorFacts> = {}): DoctorFacts {
     environment: { PATH: '/usr/bin', HOME: '/home/dev' },
     envFiles: [],
     git: cleanGit(),
+    content: { kind: 'skipped' },
     audit: { path: `${ROOT}/.devsecrets/audit.log`, text: undefined },
     ...overrides,
   };
@@ -413,5 +414,66 @@ describe('diagnose: the audit log', () => {
     const tampered = diagnose(cleanFacts({ store: { kind: 'open', document }, audit: audit(`${first}\n${second.replace('"get"', '"set"')}\n`) }));
     expect(tampered.ok).toBe(false);
     expect(tampered.findings).toEqual([expect.objectContaining({ code: 'AUDIT_CHAIN_BROKEN', level: 'error', path: '.devsecrets/audit.log', message: expect.stringMatching(/^audit\.log line 2 /) })]);
+  });
+});
+
+describe('content findings', () => {
+  const scanned = { kind: 'scanned', source: 'work-tree', stagedPaths: [], skipped: { binary: 0, large: 0 }, valuesSearched: true } as const;
+
+  it('LEAKED_VALUE and SECRET_PATTERN name path:line and the variable or kind; skipped files make one note', () => {
+    const report = diagnose(cleanFacts({
+      content: {
+        ...scanned,
+        hits: [
+          { kind: 'leak', path: 'a.js', line: 3, var: 'STRIPE_KEY', encoding: 'base64' },
+          { kind: 'pattern', path: 'b.tf', line: 1, label: 'an AWS access key id' },
+        ],
+        skipped: { binary: 2, large: 1 },
+      },
+    }));
+    expect(report.findings.map((finding) => [finding.code, finding.level, finding.message])).toEqual([
+      ['LEAKED_VALUE', 'error', 'the value of STRIPE_KEY appears base64-encoded in a.js:3'],
+      ['SECRET_PATTERN', 'error', 'b.tf:1 holds what looks like an AWS access key id'],
+      ['CHECK_SKIPPED', 'info', 'content checks skipped 2 binary files and 1 file over 1 MiB'],
+    ]);
+  });
+
+  it('staged content is judged alone: a broken store does not block, a staged key file does', () => {
+    const report = diagnose(cleanFacts({
+      store: { kind: 'missing' },
+      content: { ...scanned, source: 'index', stagedPaths: ['src/app.ts', 'deploy/server.key', '.env.example'], hits: [], valuesSearched: false },
+    }));
+    expect(codes(report.findings)).toEqual(['TRACKED_SECRET_FILE:error:deploy/server.key', 'CHECK_SKIPPED:info']);
+  });
+});
+
+describe('planFixes', () => {
+  const TEMPLATE = ['.devsecrets/', '.env', '.env.*', '!.env.example'];
+
+  it('nothing to fix in a healthy project', () => {
+    expect(planFixes(cleanFacts(), TEMPLATE)).toEqual({ ignoreRules: [], permissions: [], sync: false, extras: [] });
+  });
+
+  it('the block rules for an uncovered .env (covering env files anywhere), anchored rules for key files, never a negated path', () => {
+    const paths = sensitivePaths({ rootEntries: [], tracked: [], untracked: ['server.pem', 'sub/.env.prod', 'api/.env'], ignored: [] });
+    const verdicts = new Map<string, IgnoreVerdict>(paths.map((entry) => [entry.path, { ignored: false }]));
+    verdicts.set('.devsecrets/', IGNORED);
+    verdicts.set('api/.env', { ignored: false, rule: { source: 'api/.gitignore', line: 1, pattern: '!.env' } });
+    const plan = planFixes(cleanFacts({ git: { kind: 'checked', paths, verdicts, tracked: new Set() } }), TEMPLATE);
+    expect(plan.ignoreRules).toEqual([...TEMPLATE, '/server.pem']);
+  });
+
+  it('modes to tighten, and a sync that only adds fakes; a person\'s invalid value is kept and the stamp left alone', () => {
+    const document = freshDocument();
+    delete document.vars.LOG_LEVEL;
+    document.vars.STRIPE_KEY = { value: 'not-valid', origin: 'set', updatedAt: NOW.toISOString() };
+    const plan = planFixes(cleanFacts({
+      store: { kind: 'open', document },
+      permissions: [{ path: '/p/.devsecrets', mode: 0o755, expected: 0o700, holdsKey: false }],
+    }), TEMPLATE);
+    expect(plan.permissions).toEqual([{ path: '/p/.devsecrets', mode: 0o700 }]);
+    expect(plan.sync).toBe(true);
+    expect(syncSafely(document, manifestOf(), NOW)).toEqual({ seeded: ['LOG_LEVEL'], synced: false });
+    expect(document.vars.STRIPE_KEY?.value).toBe('not-valid');
   });
 });

@@ -1,15 +1,37 @@
 /**
- * `devsecrets doctor [--json]` — drift between manifest and store, values that cannot be
- * trusted, `.gitignore` gaps and tracked secret files as git decides them, file modes and
- * plaintext shadows. Read-only. Exit 1 when any finding is an error.
+ * `devsecrets doctor [--json] [--fix] [--staged]` — drift between manifest and store, values that
+ * cannot be trusted, `.gitignore` gaps and tracked secret files as git decides them,
+ * secrets in tracked files, file modes and plaintext shadows. With `--staged` (the
+ * pre-commit hook), only what the commit would add: staged secret files and secrets in the
+ * staged content. Read-only, but for `--fix`, which first does what is safe (see
+ * `planFixes`) and then reports what is left. Exit 1 when any finding is an error.
  */
-import { diagnose } from '../../core/doctor/index.js';
+import { diagnose, planFixes, type DoctorFacts } from '../../core/doctor/index.js';
 import { ExitCode } from '../../core/errors.js';
 import { gatherDoctorFacts } from '../../adapters/doctor-facts.js';
 import type { CommandContext } from '../context.js';
 
-export default async function doctor(context: CommandContext): Promise<number> {
-  const facts = await gatherDoctorFacts({ cwd: context.cwd, manifestPath: context.manifestPath, env: context.env, now: new Date() });
+/** `doctor`'s own options. */
+export interface DoctorOptions {
+  staged?: boolean;
+  fix?: boolean;
+  yes?: boolean;
+}
+
+export default async function doctor(context: CommandContext, options: DoctorOptions): Promise<number> {
+  const gather = (): Promise<DoctorFacts> => gatherDoctorFacts({
+    cwd: context.cwd, manifestPath: context.manifestPath, env: context.env, now: new Date(), staged: options.staged === true,
+  });
+  let facts = await gather();
+  if (options.fix === true) {
+    const { applyFixes } = await import('../../adapters/doctor-fix.js');
+    const { templateIgnoreRules } = await import('../../adapters/project-files.js');
+    const manifest = facts.manifest.kind === 'valid' ? facts.manifest.manifest : undefined;
+    const done = await applyFixes(facts.root, manifest, context.env, planFixes(facts, templateIgnoreRules(), options.yes === true));
+    for (const line of done) context.output.info(`fixed: ${line}`);
+    // What is left is judged afresh, so the report shows only what still needs a person.
+    if (done.length > 0) facts = await gather();
+  }
   const report = diagnose(facts);
   if (context.json) context.output.json(report);
   else context.output.findings(report);

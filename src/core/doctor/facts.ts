@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { DevsecretsError, type Issue } from '../errors.js';
 import type { Manifest } from '../manifest-model.js';
 import type { StoreDocument } from '../store-document.js';
+import type { ContentHit } from './content-scan.js';
 import type { SensitivePath } from './sensitive-paths.js';
 
 export interface DoctorFacts {
@@ -22,6 +23,8 @@ export interface DoctorFacts {
   /** Local dotenv files in the project root (example files left out). */
   envFiles: readonly EnvFileFact[];
   git: GitFact;
+  /** What scanning tracked (or, with `--staged`, staged) file contents found. */
+  content: ContentFact;
   /** `.devsecrets/audit.log`: its path, and its text when it exists. */
   audit: { path: string; text: string | undefined };
 }
@@ -71,6 +74,25 @@ export type GitFact =
       tracked: ReadonlySet<string>;
     }
   | { kind: 'skipped'; reason: 'not-a-repository' | 'git-failed'; message: string };
+
+/**
+ * The content scan: of the work tree's tracked files, or of the index's staged blobs
+ * (`source: 'index'`, `doctor --staged`, which then judges only what the commit would add).
+ * Skipped outside a repository, where the git fact says why.
+ */
+export type ContentFact =
+  | { kind: 'skipped' }
+  | {
+      kind: 'scanned';
+      source: 'work-tree' | 'index';
+      /** With `source: 'index'`: paths added, copied, modified or renamed in the index, relative to the root. */
+      stagedPaths: readonly string[];
+      hits: readonly ContentHit[];
+      /** Files not read: binary (a NUL byte in the first 8 KiB) or larger than 1 MiB. */
+      skipped: { binary: number; large: number };
+      /** False when there were no secret values to search for (no valid manifest or no open store). */
+      valuesSearched: boolean;
+    };
 
 /** The manifest fact for a manifest at `path` (absolute) that failed to load: missing, unreadable or invalid. */
 export function manifestFactFromError(error: unknown, path: string): ManifestFact {

@@ -62,13 +62,27 @@ function uncovered(entry: SensitivePath, verdict: IgnoreVerdict): Finding {
     return { ...base, message: `${entry.path} is not ignored: ${source}:${line} re-includes it with ${pattern}`, fix: `remove ${pattern} from ${source}` };
   }
   const blockRule = BLOCK_RULES[entry.path];
-  const rule = blockRule ?? (entry.kind === 'env' ? escapeRule(baseName(entry.path)) : `/${escapeRule(entry.path)}`);
+  const rule = ignoreRuleFor(entry);
   const notYet = entry.exists ? '' : ' (there is no such file yet, but the rule must be in place before one appears)';
   return {
     ...base,
     message: `${entry.path} is not ignored by git${notYet}`,
     fix: blockRule === undefined ? `add ${rule} to .gitignore` : `devsecrets init restores the devsecrets block in .gitignore, or add ${rule} to it`,
   };
+}
+
+/**
+ * The rule that makes git ignore `entry` without touching an example file: the devsecrets
+ * block's own for the always-checked paths, the bare name for an env file (never an
+ * example's name), the anchored path for anything else.
+ */
+export function ignoreRuleFor(entry: SensitivePath): string {
+  return BLOCK_RULES[entry.path] ?? (entry.kind === 'env' ? escapeRule(baseName(entry.path)) : `/${escapeRule(entry.path)}`);
+}
+
+/** Whether the devsecrets block's standard rules are what covers `entry`. */
+export function isBlockPath(entry: SensitivePath): boolean {
+  return entry.path in BLOCK_RULES;
 }
 
 function exampleIgnored(entry: SensitivePath, rule: NonNullable<IgnoreVerdict['rule']>): Finding {

@@ -6,22 +6,29 @@
  * skipped and why: drift, value and environment checks without a valid manifest, drift and
  * value checks without an opened store, git checks outside a repository. Every finding
  * carries a `fix`; no message ever quotes a value.
+ *
+ * With staged content (`doctor --staged`, the pre-commit hook) only what the commit would
+ * add is judged: a missing store or a drifted one must not block every commit.
  */
 import { isAbsolute, relative } from 'node:path';
 import { auditChainFinding, verifyAuditLog } from '../audit.js';
 import type { StoreDocument } from '../store-document.js';
 import { findCaseConflicts, toReport, type Finding, type Report } from '../findings.js';
+import { checkContent, checkStaged } from './content-checks.js';
 import type { DoctorFacts, ManifestFact } from './facts.js';
 import { checkGit } from './git-checks.js';
 import { checkEnvFiles, checkPermissionFacts } from './hygiene-checks.js';
 import { checkDrift, checkExpiry, checkStoreAccess } from './store-checks.js';
 
-export type { DoctorFacts, EnvFileFact, GitFact, IgnoreVerdict, ManifestFact, PermissionFact, StoreFact } from './facts.js';
+export type { ContentFact, DoctorFacts, EnvFileFact, GitFact, IgnoreVerdict, ManifestFact, PermissionFact, StoreFact } from './facts.js';
 export { manifestFactFromError, storeFactFromError } from './facts.js';
+export { leakNeedles, scanText, secretValues, type ContentHit, type Needle } from './content-scan.js';
+export { planFixes, syncSafely, type FixPlan } from './fix-plan.js';
 export { classifyPath, sensitivePaths, type ProjectListing, type SensitiveKind, type SensitivePath } from './sensitive-paths.js';
 
 /** Runs every check on `facts`; the report is not ok when any finding is an error. */
 export function diagnose(facts: DoctorFacts): Report {
+  if (facts.content.kind === 'scanned' && facts.content.source === 'index') return toReport(checkStaged(facts.content));
   const display = (path: string): string => displayPath(facts.root, path);
   const manifest = facts.manifest.kind === 'valid' ? facts.manifest.manifest : undefined;
   const document = facts.store.kind === 'open' ? facts.store.document : undefined;
@@ -34,6 +41,7 @@ export function diagnose(facts: DoctorFacts): Report {
     ...permissions,
     ...(manifest === undefined ? [] : [...findCaseConflicts(manifest, facts.environment), ...checkEnvFiles(manifest, facts.envFiles)]),
     ...checkGit(facts.git),
+    ...checkContent(facts.content),
     ...checkAudit(facts, document, display),
   ];
   if (manifest === undefined) {

@@ -90,7 +90,7 @@ export function checkDrift(manifest: Manifest, document: StoreDocument): Finding
     if (name in manifest.vars) continue;
     findings.push({
       code: 'DRIFT_EXTRA_VAR', level: 'warn', var: name, message: `${name} is in the store but not in the manifest`,
-      fix: `devsecrets sync removes it; or declare ${name} in the manifest`,
+      fix: `devsecrets sync (or doctor --fix --yes) removes it; or declare ${name} in the manifest`,
     });
   }
   return findings;

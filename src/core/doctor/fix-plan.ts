@@ -1,0 +1,74 @@
+/**
+ * What `doctor --fix` may do on its own, decided from the facts: only changes that cannot
+ * lose anything. Rules a project re-includes on purpose (a negation) are left for a person
+ * to weigh; values a person set are never touched; tracked files are never removed (the
+ * finding prints the `git rm --cached` command instead).
+ */
+import type { Manifest } from '../manifest-model.js';
+import { generatedVar } from '../seed-store.js';
+import { seedOf, type StoreDocument } from '../store-document.js';
+import { syncDocument } from '../sync-store.js';
+import type { DoctorFacts } from './facts.js';
+import { ignoreRuleFor, isBlockPath } from './git-checks.js';
+import { STORE_DIR } from './sensitive-paths.js';
+
+export interface FixPlan {
+  /** Rules the devsecrets block of the root `.gitignore` must hold, besides those it has. */
+  ignoreRules: string[];
+  /** Absolute paths and the mode each should have. */
+  permissions: { path: string; mode: number }[];
+  /** The store needs missing variables seeded, or its manifest stamp brought up to date (see `syncSafely`). */
+  sync: boolean;
+  /** Store variables the manifest does not declare, to remove (only when the user said `--yes`). */
+  extras: string[];
+}
+
+/**
+ * The fixes for `facts`; `templateRules` are the block's standard rules, added when a path
+ * they cover is not ignored. Removing store variables the manifest dropped loses their
+ * values, so it is planned only with `dropExtras` (`--fix --yes`).
+ */
+export function planFixes(facts: DoctorFacts, templateRules: readonly string[], dropExtras = false): FixPlan {
+  const ignoreRules = new Set<string>();
+  if (facts.git.kind === 'checked') {
+    const { verdicts } = facts.git;
+    // Uncovered and not re-included on purpose: no rule matched at all.
+    const unruled = facts.git.paths.filter((entry) => {
+      const verdict = verdicts.get(entry.path) ?? { ignored: false };
+      const judged = entry.kind !== 'example' && (entry.kind !== 'store' || entry.path === STORE_DIR);
+      return judged && !verdict.ignored && verdict.rule === undefined;
+    });
+    // The block's unanchored `.env` and `.env.*` then cover every env file at any depth.
+    const block = unruled.some(isBlockPath);
+    if (block) for (const rule of templateRules) ignoreRules.add(rule);
+    for (const entry of unruled) if (!isBlockPath(entry) && !(block && entry.kind === 'env')) ignoreRules.add(ignoreRuleFor(entry));
+  }
+  const permissions = facts.permissions.map((fact) => ({ path: fact.path, mode: fact.expected }));
+  let sync = false;
+  let extras: string[] = [];
+  if (facts.manifest.kind === 'valid' && facts.store.kind === 'open') {
+    const { manifest } = facts.manifest;
+    const { document } = facts.store;
+    sync = document.manifest.version !== manifest.version || document.manifest.digest !== manifest.digest
+      || Object.entries(manifest.vars).some(([name, spec]) => document.vars[name] === undefined && spec.required !== false);
+    if (dropExtras) extras = Object.keys(document.vars).filter((name) => !(name in manifest.vars));
+  }
+  return { ignoreRules: [...ignoreRules], permissions, sync, extras };
+}
+
+/**
+ * `sync` when all it would do is add fakes and restamp the manifest; otherwise (it would
+ * drop extras or replace values) only the missing variables get fresh fakes and the stamp
+ * stays, so `doctor` keeps pointing at `devsecrets sync`. Edits `document` in place.
+ * @returns the variables seeded, and whether the store is now synced with the manifest.
+ */
+export function syncSafely(document: StoreDocument, manifest: Manifest, now: Date): { seeded: string[]; synced: boolean } {
+  const trial = syncDocument(structuredClone(document), manifest, now);
+  if (trial.removed.length + trial.regenerated.length + trial.invalidKept.length === 0) {
+    return { seeded: syncDocument(document, manifest, now).added, synced: true };
+  }
+  const seed = seedOf(document);
+  const seeded = Object.keys(manifest.vars).filter((name) => document.vars[name] === undefined);
+  for (const name of seeded) document.vars[name] = generatedVar(name, manifest.vars[name]!, seed, now);
+  return { seeded, synced: false };
+}

@@ -1,0 +1,102 @@
+/**
+ * `devsecrets doctor --fix`: does what is safe and says so — ignore rules in the devsecrets
+ * block, tightened modes, fresh fakes for missing variables — then a second `doctor` shows
+ * no fixable finding. A person's value, a project's own negation and a tracked file are
+ * left alone (the `git rm --cached` command is printed, never run).
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { STANDARD_MANIFEST, cleanupProjects, createProject, modeOf, type Project } from '../helpers/cli.js';
+
+afterEach(cleanupProjects);
+
+interface Finding {
+  code: string;
+  path?: string;
+  var?: string;
+  fix?: string;
+}
+
+function initialised(): Project {
+  const project = createProject({ manifest: STANDARD_MANIFEST });
+  expect(project.run(['init']).code).toBe(0);
+  return project;
+}
+
+function git(project: Project, args: readonly string[]): { code: number; stdout: string } {
+  const result = spawnSync('git', args, { cwd: project.dir, env: project.env, encoding: 'utf8' });
+  return { code: result.status ?? 1, stdout: result.stdout };
+}
+
+function findings(project: Project): Finding[] {
+  return (JSON.parse(project.run(['doctor', '--json']).stdout) as { findings: Finding[] }).findings;
+}
+
+describe('devsecrets doctor --fix', () => {
+  it('adds ignore rules, tightens modes and seeds missing variables; a second doctor is clean but for the tracked file', () => {
+    const project = initialised();
+    writeFileSync(project.path('.gitignore'), 'node_modules/\n');
+    project.write('deploy/server.pem', 'x\n');
+    project.write('.env.example', 'PORT=\n');
+    chmodSync(project.path('.devsecrets', 'store.age'), 0o644);
+    project.writeManifest({ ...STANDARD_MANIFEST, vars: { ...STANDARD_MANIFEST.vars, WEBHOOK_SECRET: { type: 'token', length: 24, secret: true } } });
+    project.write('.env.production', 'X=1\n');
+    git(project, ['add', '-f', '.env.production']);
+
+    const fixed = project.run(['doctor', '--fix']);
+
+    expect(fixed.code).toBe(1);
+    expect(fixed.stderr).toContain('devsecrets: fixed: added .devsecrets/, .env, .env.*, !.env.example, !.env.sample, !.env.template, /deploy/server.pem to the devsecrets block of .gitignore\n');
+    expect(fixed.stderr).toContain('devsecrets: fixed: chmod 600 ');
+    expect(fixed.stderr).toContain('devsecrets: fixed: seeded WEBHOOK_SECRET with fresh fakes\n');
+    expect(fixed.stderr).toContain('TRACKED_SECRET_FILE .env.production is tracked');
+    expect(project.read('.gitignore')).toMatch(/^node_modules\/\n\n# >>> devsecrets >>>\n/);
+    expect(modeOf(project.path('.devsecrets', 'store.age'))).toBe(0o600);
+    expect(git(project, ['check-ignore', '-q', '.env.example']).code).toBe(1);
+    expect(git(project, ['ls-files']).stdout).toContain('.env.production');
+
+    const left = findings(project);
+    expect(left.map((finding) => finding.code)).toEqual(['TRACKED_SECRET_FILE']);
+    expect(left[0]?.fix).toMatch(/^git rm --cached -- \.env\.production /);
+    expect(project.run(['doctor', '--fix']).stderr).not.toContain('fixed:');
+    // init rewrites the block from its template, but keeps what --fix added.
+    expect(project.run(['init']).code).toBe(0);
+    expect(project.read('.gitignore')).toContain('/deploy/server.pem\n');
+  });
+
+  it('never touches a value a person set, and leaves a project\'s own negation to a person', () => {
+    const project = initialised();
+    expect(project.run(['set', 'API_TIMEOUT', '90']).code).toBe(0);
+    project.writeManifest({ ...STANDARD_MANIFEST, vars: { ...STANDARD_MANIFEST.vars, API_TIMEOUT: { type: 'int', min: 1, max: 60 } } });
+    project.write('services/api/.gitignore', '!.env\n');
+    project.write('services/api/.env', 'X=1\n');
+    const gitignore = project.read('.gitignore');
+
+    project.run(['doctor', '--fix']);
+
+    expect(project.run(['get', 'API_TIMEOUT']).stdout).toBe('90\n');
+    expect(project.read('.gitignore')).toBe(gitignore);
+    expect(findings(project).map((finding) => `${finding.code}:${finding.var ?? finding.path}`)).toEqual([
+      'DRIFT_MANIFEST_VERSION:.devsecrets/store.age',
+      'DRIFT_INVALID_VALUE:API_TIMEOUT',
+      'GITIGNORE_UNCOVERED:services/api/.env',
+    ]);
+  });
+
+  it('removes store variables the manifest dropped only with --yes', () => {
+    const project = initialised();
+    expect(project.run(['set', 'ADMIN_EMAIL', 'me@example.test']).code).toBe(0);
+    const { ADMIN_EMAIL: _dropped, ...vars } = STANDARD_MANIFEST.vars;
+    project.writeManifest({ ...STANDARD_MANIFEST, vars });
+
+    project.run(['doctor', '--fix']);
+    expect(findings(project).map((finding) => finding.code)).toContain('DRIFT_EXTRA_VAR');
+
+    const fixed = project.run(['doctor', '--fix', '--yes']);
+    expect(fixed.stderr).toContain('devsecrets: fixed: removed ADMIN_EMAIL (not in the manifest) from the store');
+    expect(fixed.stderr).not.toContain('me@example.test');
+    expect(findings(project).map((finding) => finding.code)).not.toContain('DRIFT_EXTRA_VAR');
+    expect(project.run(['run', '--', 'true']).code).toBe(0);
+  });
+});
