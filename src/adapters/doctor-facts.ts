@@ -18,6 +18,7 @@ import { existingExplicitIdentity } from './identity.js';
 import { fallbackIdentityPath, identityHome } from './identity-file.js';
 import { loadManifest, locateManifest } from './manifest-file.js';
 import { readAuditLog } from './audit-log.js';
+import { judgeByRootGitignore } from './root-gitignore.js';
 import { checkStorePermissions, readStoreMeta, storePaths } from './store-files.js';
 import { openStore } from './vault.js';
 
@@ -112,12 +113,18 @@ async function readEnvFiles(root: string, rootEntries: readonly string[]): Promi
  */
 async function gatherGit(root: string, env: NodeJS.ProcessEnv, rootEntries: readonly string[]): Promise<{ fact: GitFact; repository?: Repository }> {
   const repository = await findRepository(root, env);
-  if (repository.kind === 'none') return { fact: { kind: 'skipped', reason: repository.reason, message: repository.message } };
+  if (repository.kind === 'none') {
+    if (repository.reason !== 'not-a-repository') return { fact: { kind: 'skipped', reason: repository.reason, message: repository.message } };
+    // Nothing can be committed yet, but the rules should be right before `git init`.
+    const paths = sensitivePaths({ rootEntries, tracked: [], untracked: [], ignored: [] });
+    const verdicts = judgeByRootGitignore(root, paths.map((entry) => entry.path));
+    return { fact: { kind: 'checked', basis: 'root-gitignore', paths, verdicts, tracked: new Set() } };
+  }
   try {
     const [tracked, untracked, ignored] = await Promise.all([listTrackedFiles(root, env), listUntrackedFiles(root, env), listIgnoredFiles(root, env)]);
     const paths = sensitivePaths({ rootEntries, tracked, untracked, ignored });
     const verdicts = await checkIgnore(root, env, repository, paths.map((entry) => entry.path));
-    return { fact: { kind: 'checked', paths, verdicts, tracked: new Set(tracked) }, repository };
+    return { fact: { kind: 'checked', basis: 'git', paths, verdicts, tracked: new Set(tracked) }, repository };
   } catch (error) {
     if (!(error instanceof DevsecretsError)) throw error;
     return { fact: { kind: 'skipped', reason: 'git-failed', message: error.message } };

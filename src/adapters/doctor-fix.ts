@@ -7,7 +7,7 @@
  */
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncSafely, type FixPlan } from '../core/doctor/index.js';
+import { syncSafely, type FixPlan, type Negation } from '../core/doctor/index.js';
 import { blockRules, withDevsecretsBlock } from '../core/gitignore-block.js';
 import type { Manifest } from '../core/manifest-model.js';
 import { readTextIfExists, writeProjectFile } from './project-files.js';
@@ -18,8 +18,15 @@ import { updateStore } from './vault.js';
  * @returns one line per change made, for people.
  * @throws DevsecretsError from the store update (locked, unreadable).
  */
-export async function applyFixes(root: string, manifest: Manifest | undefined, env: NodeJS.ProcessEnv, plan: FixPlan): Promise<string[]> {
+export async function applyFixes(
+  root: string,
+  manifest: Manifest | undefined,
+  env: NodeJS.ProcessEnv,
+  plan: FixPlan,
+  approvedNegations: readonly Negation[] = [],
+): Promise<string[]> {
   const done: string[] = [];
+  done.push(...(await removeNegations(root, approvedNegations)));
   if (plan.ignoreRules.length > 0) {
     const path = join(root, '.gitignore');
     const existing = readTextIfExists(path) ?? '';
@@ -49,6 +56,27 @@ export async function applyFixes(root: string, manifest: Manifest | undefined, e
       return { result: undefined, audit: { action: 'unset', vars: plan.extras } };
     });
     done.push(`removed ${plan.extras.join(', ')} (not in the manifest) from the store`);
+  }
+  return done;
+}
+
+/**
+ * Deletes the negation lines a person approved, from the bottom of each file up so earlier
+ * line numbers stay right; a line that no longer holds its pattern is left alone.
+ */
+async function removeNegations(root: string, negations: readonly Negation[]): Promise<string[]> {
+  const done: string[] = [];
+  const bySource = new Map<string, Negation[]>();
+  for (const negation of negations) bySource.set(negation.source, [...(bySource.get(negation.source) ?? []), negation]);
+  for (const [source, list] of bySource) {
+    const path = join(root, source);
+    const lines = (readTextIfExists(path) ?? '').split('\n');
+    for (const negation of [...list].sort((a, b) => b.line - a.line)) {
+      if (lines[negation.line - 1]?.trim() !== negation.pattern) continue;
+      lines.splice(negation.line - 1, 1);
+      done.push(`removed ${negation.pattern} (line ${negation.line}) from ${source}`);
+    }
+    await writeProjectFile(path, lines.join('\n'));
   }
   return done;
 }

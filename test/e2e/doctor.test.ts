@@ -417,7 +417,7 @@ describe('devsecrets doctor: git', () => {
     expect(find(report, 'EXAMPLE_IGNORED')[0]?.message).toBe('.env.example is ignored by ../.gitignore:1 (.env*), but the team needs it committed');
   });
 
-  it('outside a git repository: the other checks run, the git checks are reported skipped (info), exit 0', () => {
+  it('outside a git repository: the root .gitignore is judged alone (with a note), the other checks run, exit 0', () => {
     const project = createProject({ manifest: STANDARD_MANIFEST, git: false });
     expect(project.run(['init']).code).toBe(0);
 
@@ -425,11 +425,18 @@ describe('devsecrets doctor: git', () => {
 
     expect(result.code).toBe(0);
     expect(report.findings).toEqual([expect.objectContaining({
-      code: 'CHECK_SKIPPED', level: 'info', message: '.gitignore and tracked-file checks skipped: not a git repository',
+      code: 'CHECK_SKIPPED', level: 'info', message: 'not a git repository: ignore rules judged from the root .gitignore alone; tracked-file checks skipped',
     })]);
     const human = project.run(['doctor']);
     expect(human.code).toBe(0);
     expect(human.stderr).toContain('devsecrets: 1 note\n');
+
+    // Without the devsecrets block, the same gaps git would see are reported before git init.
+    project.write('.gitignore', '.env*\n');
+    project.write('.env.example', 'PORT=3000\n');
+    const gaps = doctor(project).report.findings.map((finding) => `${finding.code}:${finding.path}`);
+    expect(gaps).toEqual(expect.arrayContaining(['GITIGNORE_UNCOVERED:.devsecrets/', 'EXAMPLE_IGNORED:.env.example']));
+    expect(gaps).not.toContain('GITIGNORE_UNCOVERED:.env');
   });
 });
 

@@ -51,6 +51,22 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     expect(project.run(['get', 'STRIPE_KEY']).stdout).toBe(`${typed}\n`);
   });
 
+  it('doctor --fix undoes a project\'s own negation only when the person says yes', () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    expect(project.run(['init']).code).toBe(0);
+    project.write('services/api/.gitignore', 'node_modules/\n!.env\n');
+    project.write('services/api/.env', 'X=1\n');
+
+    const declined = onTerminal(project, ['doctor', '--fix'], {}, 'n');
+    expect(declined.screen).toContain('services/api/.env is re-included by services/api/.gitignore:2 (!.env); remove that line?');
+    expect(project.read('services', 'api', '.gitignore')).toBe('node_modules/\n!.env\n');
+
+    const accepted = onTerminal(project, ['doctor', '--fix'], {}, 'y');
+    expect(accepted.screen).toContain('fixed: removed !.env (line 2) from services/api/.gitignore');
+    expect(project.read('services', 'api', '.gitignore')).toBe('node_modules/\n');
+    expect(project.run(['doctor']).stderr).not.toContain('GITIGNORE_UNCOVERED');
+  });
+
   it('colours diagnostics on a terminal, never with NO_COLOR', () => {
     const project = createProject({ manifest: STANDARD_MANIFEST });
     expect(onTerminal(project, ['run', '--', 'true']).screen).toContain('\u001b[31merror:');

@@ -46,7 +46,7 @@ const IGNORED: IgnoreVerdict = { ignored: true, rule: { source: '.gitignore', li
 /** A repository where every sensitive path is ignored but examples, and nothing sensitive is tracked. */
 function cleanGit(paths: readonly SensitivePath[] = sensitivePaths({ rootEntries: [], tracked: [], untracked: [], ignored: [] })): Extract<GitFact, { kind: 'checked' }> {
   const verdicts = new Map(paths.map((entry): [string, IgnoreVerdict] => [entry.path, entry.kind === 'example' ? { ignored: false } : IGNORED]));
-  return { kind: 'checked', paths, verdicts, tracked: new Set() };
+  return { kind: 'checked', basis: 'git', paths, verdicts, tracked: new Set() };
 }
 
 /** A healthy project; each test breaks one thing. */
@@ -328,7 +328,7 @@ describe('git', () => {
     const verdicts = new Map<string, IgnoreVerdict>(paths.map((entry) => [entry.path, { ignored: false }]));
     verdicts.set('.env', IGNORED);
     verdicts.set('sub/.env', { ignored: false, rule: { source: 'sub/.gitignore', line: 2, pattern: '!.env' } });
-    const report = diagnose(cleanFacts({ git: { kind: 'checked', paths, verdicts, tracked: new Set() } }));
+    const report = diagnose(cleanFacts({ git: { kind: 'checked', basis: 'git', paths, verdicts, tracked: new Set() } }));
     expect(codes(report.findings)).toEqual([
       'GITIGNORE_UNCOVERED:error:.devsecrets/',
       'GITIGNORE_UNCOVERED:error:.env.local',
@@ -451,7 +451,7 @@ describe('planFixes', () => {
   const TEMPLATE = ['.devsecrets/', '.env', '.env.*', '!.env.example'];
 
   it('nothing to fix in a healthy project', () => {
-    expect(planFixes(cleanFacts(), TEMPLATE)).toEqual({ ignoreRules: [], permissions: [], sync: false, extras: [] });
+    expect(planFixes(cleanFacts(), TEMPLATE)).toEqual({ ignoreRules: [], permissions: [], sync: false, extras: [], negations: [] });
   });
 
   it('the block rules for an uncovered .env (covering env files anywhere), anchored rules for key files, never a negated path', () => {
@@ -459,7 +459,7 @@ describe('planFixes', () => {
     const verdicts = new Map<string, IgnoreVerdict>(paths.map((entry) => [entry.path, { ignored: false }]));
     verdicts.set('.devsecrets/', IGNORED);
     verdicts.set('api/.env', { ignored: false, rule: { source: 'api/.gitignore', line: 1, pattern: '!.env' } });
-    const plan = planFixes(cleanFacts({ git: { kind: 'checked', paths, verdicts, tracked: new Set() } }), TEMPLATE);
+    const plan = planFixes(cleanFacts({ git: { kind: 'checked', basis: 'git', paths, verdicts, tracked: new Set() } }), TEMPLATE);
     expect(plan.ignoreRules).toEqual([...TEMPLATE, '/server.pem']);
   });
 

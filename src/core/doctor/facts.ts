@@ -67,6 +67,12 @@ export interface IgnoreVerdict {
 export type GitFact =
   | {
       kind: 'checked';
+      /**
+       * `git`: git's own verdicts. `root-gitignore`: outside a repository, judged from the
+       * root `.gitignore` alone (no nested files, excludes or index), as git would once the
+       * folder becomes a repository.
+       */
+      basis: 'git' | 'root-gitignore';
       paths: readonly SensitivePath[];
       /** Keyed by `SensitivePath.path`; every sensitive path has one. */
       verdicts: ReadonlyMap<string, IgnoreVerdict>;

@@ -21,6 +21,20 @@ export interface FixPlan {
   sync: boolean;
   /** Store variables the manifest does not declare, to remove (only when the user said `--yes`). */
   extras: string[];
+  /**
+   * The project's own rules that re-include a sensitive path (`!.env`), in files inside the
+   * project: undone only when a person agrees, one by one.
+   */
+  negations: Negation[];
+}
+
+/** A negation rule that keeps a sensitive path out of git's ignore list. */
+export interface Negation {
+  path: string;
+  /** The ignore file, relative to the project root. */
+  source: string;
+  line: number;
+  pattern: string;
 }
 
 /**
@@ -30,8 +44,14 @@ export interface FixPlan {
  */
 export function planFixes(facts: DoctorFacts, templateRules: readonly string[], dropExtras = false): FixPlan {
   const ignoreRules = new Set<string>();
+  const negations: Negation[] = [];
   if (facts.git.kind === 'checked') {
     const { verdicts } = facts.git;
+    for (const entry of facts.git.paths) {
+      const rule = verdicts.get(entry.path)?.rule;
+      const inProject = rule !== undefined && !rule.source.startsWith('..') && !rule.source.startsWith('/');
+      if (entry.kind !== 'example' && inProject && rule.pattern.startsWith('!')) negations.push({ path: entry.path, ...rule });
+    }
     // Uncovered and not re-included on purpose: no rule matched at all.
     const unruled = facts.git.paths.filter((entry) => {
       const verdict = verdicts.get(entry.path) ?? { ignored: false };
@@ -53,7 +73,7 @@ export function planFixes(facts: DoctorFacts, templateRules: readonly string[], 
       || Object.entries(manifest.vars).some(([name, spec]) => document.vars[name] === undefined && spec.required !== false);
     if (dropExtras) extras = Object.keys(document.vars).filter((name) => !(name in manifest.vars));
   }
-  return { ignoreRules: [...ignoreRules], permissions, sync, extras };
+  return { ignoreRules: [...ignoreRules], permissions, sync, extras, negations };
 }
 
 /**

@@ -28,13 +28,18 @@ const SKIPPED_FIX = {
  * - `GITIGNORE_UNCOVERED` (error): a store, env or key path git would not ignore;
  * - `EXAMPLE_IGNORED` (warn): an example env file git ignores;
  * - `TRACKED_SECRET_FILE` (error): a sensitive file in the index, ignored or not;
- * - `CHECK_SKIPPED` (info) when there is no repository to ask.
+ * - `CHECK_SKIPPED` (info) when git cannot be asked, or outside a repository, where only the
+ *   root `.gitignore` was read.
  */
 export function checkGit(git: GitFact): Finding[] {
   if (git.kind === 'skipped') {
     return [{ code: 'CHECK_SKIPPED', level: 'info', message: `.gitignore and tracked-file checks skipped: ${git.message}`, fix: SKIPPED_FIX[git.reason] }];
   }
-  const findings: Finding[] = [];
+  const findings: Finding[] = git.basis === 'git' ? [] : [{
+    code: 'CHECK_SKIPPED', level: 'info',
+    message: 'not a git repository: ignore rules judged from the root .gitignore alone; tracked-file checks skipped',
+    fix: 'run devsecrets doctor again after git init, so that git itself decides',
+  }];
   for (const entry of git.paths) {
     const verdict = git.verdicts.get(entry.path) ?? { ignored: false };
     if (entry.kind === 'example') {
