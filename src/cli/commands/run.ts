@@ -45,16 +45,19 @@ export default async function run(context: CommandContext, command: string[], op
   for (const name of child.kept) context.output.info(`${name}: keeping the inherited value (--prefer-env)`);
 
   const [executable, ...args] = command as [string, ...string[]];
-  // The entry is written while the child starts, so the log costs `run` no start-up time.
-  const recorded = document === undefined ? undefined : recordAccess(file.root, document, {
-    action: 'run',
-    vars: Object.keys(manifest.vars).filter((name) => child.env[name] !== undefined),
-    command: basename(executable),
-  }).catch((error: unknown) => {
-    context.output.warn(`could not write the audit entry (${(error as Error).message})`);
-  });
-  const outcome = await runChild(executable, args, child.env);
-  await recorded;
+  // Spawned first: the audit entry is then written while the child starts, on the other
+  // core, so the log costs `run` next to no start-up time.
+  const running = runChild(executable, args, child.env);
+  if (document !== undefined) {
+    await recordAccess(file.root, document, {
+      action: 'run',
+      vars: Object.keys(manifest.vars).filter((name) => child.env[name] !== undefined),
+      command: basename(executable),
+    }).catch((error: unknown) => {
+      context.output.warn(`could not write the audit entry (${(error as Error).message})`);
+    });
+  }
+  const outcome = await running;
   if (outcome.kind === 'exited') return outcome.status;
   const notFound = outcome.kind === 'not-found';
   context.output.error(new DevsecretsError('FAILURE', notFound ? `command not found: ${executable}` : `command is not executable: ${executable}`, {
