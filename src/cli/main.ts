@@ -1,11 +1,16 @@
 /**
  * The devsecrets program: declares the commands, loads each command's code only when it
- * runs (so `devsecrets run` starts fast), and turns every outcome into an exit code.
- * This is the only module that decides the exit code.
+ * runs, and turns every outcome into an exit code. This is the only module that decides
+ * the exit code.
+ *
+ * `devsecrets run` starts on every `npm start`, so a plain `run [flags] -- CMD` is read
+ * here without loading commander at all (about 5 ms); anything else about it — help, an
+ * unknown flag, a missing command — goes through commander, which explains it.
  */
-import { Argument, Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { DevsecretsError, ExitCode } from '../core/errors.js';
 import type { Report } from '../core/findings.js';
+import type { RunOptions } from './commands/run.js';
 import type { CommandContext } from './context.js';
 import { createOutput, type Output } from './output.js';
 
@@ -13,7 +18,40 @@ declare const DEVSECRETS_VERSION: string;
 
 type Action = (context: CommandContext, ...args: never[]) => Promise<number | void>;
 
-function buildProgram(output: Output, setExit: (code: number) => void): Command {
+/** `run`'s flags: declared to commander from here, and read by the fast path from here. */
+const RUN_FLAGS = {
+  '--prefer-env': ['preferEnv', 'inherited values win over the store'],
+  '--isolate': ['isolate', 'pass only manifest variables and the essentials (PATH, HOME, …)'],
+  '--ephemeral': ['ephemeral', 'no store: fresh fakes generated in memory for this run (CI)'],
+  '--allow-expired': ['allowExpired', 'run even though the store expired (emergencies only)'],
+} as const satisfies Record<string, readonly [keyof RunOptions, string]>;
+
+function contextFor(output: Output, manifestPath: string | undefined, json: boolean): CommandContext {
+  return { output, env: process.env, cwd: process.cwd(), manifestPath, json };
+}
+
+/**
+ * `devsecrets run [flags] [--] CMD [ARGS...]` with only known flags, read without commander;
+ * undefined for anything else, which commander then handles.
+ */
+function readPlainRun(argv: readonly string[]): { options: RunOptions; command: string[] } | undefined {
+  if (argv[2] !== 'run') return undefined;
+  const options: RunOptions = {};
+  for (let index = 3; index < argv.length; index += 1) {
+    const word = argv[index]!;
+    if (word === '--' || !word.startsWith('-')) {
+      const command = argv.slice(word === '--' ? index + 1 : index);
+      return command.length > 0 ? { options, command } : undefined;
+    }
+    const flag = RUN_FLAGS[word as keyof typeof RUN_FLAGS];
+    if (flag === undefined) return undefined;
+    options[flag[0]] = true;
+  }
+  return undefined;
+}
+
+async function buildProgram(output: Output, setExit: (code: number) => void): Promise<Command> {
+  const { Argument, Command } = await import('commander');
   const program = new Command('devsecrets')
     .description('Safe local configuration: an age-encrypted store of fake values that satisfy your production manifest')
     .version(typeof DEVSECRETS_VERSION === 'string' ? DEVSECRETS_VERSION : '0.0.0-dev', '-V, --version')
@@ -31,13 +69,7 @@ function buildProgram(output: Output, setExit: (code: number) => void): Command 
   const lazy = (load: () => Promise<{ default: Action }>) =>
     async (...args: unknown[]): Promise<void> => {
       const command = args[args.length - 1] as Command;
-      const context: CommandContext = {
-        output,
-        env: process.env,
-        cwd: process.cwd(),
-        manifestPath: program.opts<{ manifest?: string }>().manifest,
-        json: command.opts<{ json?: boolean }>().json === true,
-      };
+      const context = contextFor(output, program.opts<{ manifest?: string }>().manifest, command.opts<{ json?: boolean }>().json === true);
       const action = (await load()).default;
       const code = await action(context, ...(args.slice(0, -1) as never[]));
       setExit(code ?? ExitCode.ok);
@@ -51,15 +83,12 @@ function buildProgram(output: Output, setExit: (code: number) => void): Command 
     .option('--yes', 'do not ask for confirmation')
     .action(lazy(() => import('./commands/init.js')));
 
-  program.command('run')
+  const run = program.command('run')
     .description('run a command with the store\'s values in its environment')
     .argument('<command...>', 'the command and its arguments (after --)')
-    .option('--prefer-env', 'inherited values win over the store')
-    .option('--isolate', 'pass only manifest variables and the essentials (PATH, HOME, …)')
-    .option('--ephemeral', 'no store: fresh fakes generated in memory for this run (CI)')
-    .option('--allow-expired', 'run even though the store expired (emergencies only)')
     .passThroughOptions()
     .action(lazy(() => import('./commands/run.js')));
+  for (const [flag, [, description]] of Object.entries(RUN_FLAGS)) run.option(flag, description);
 
   program.command('get')
     .description('print one value to stdout')
@@ -135,20 +164,26 @@ function buildProgram(output: Output, setExit: (code: number) => void): Command 
 
 async function main(argv: string[]): Promise<number> {
   const output = createOutput();
-  let exitCode: number = ExitCode.ok;
-  const program = buildProgram(output, (code) => {
-    exitCode = code;
-  });
   try {
+    const plainRun = readPlainRun(argv);
+    if (plainRun !== undefined) {
+      const { default: run } = await import('./commands/run.js');
+      return await run(contextFor(output, undefined, false), plainRun.command, plainRun.options);
+    }
+    let exitCode: number = ExitCode.ok;
+    const program = await buildProgram(output, (code) => {
+      exitCode = code;
+    });
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
+    if (isCommanderError(error)) {
       // --help and --version succeed; help shown because no command was given is a usage error.
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? ExitCode.ok : ExitCode.usage;
     }
     if (error instanceof DevsecretsError) {
-      if (argv.includes('--json')) output.json(errorReport(error));
+      // `run` has no --json: one after its command belongs to the child.
+      if (argv[2] !== 'run' && argv.includes('--json')) output.json(errorReport(error));
       output.error(error);
       return error.exitCode;
     }
@@ -158,6 +193,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('devsecrets: hint: this is a bug in devsecrets; rerun with DEVSECRETS_DEBUG=1 and report it\n');
     return ExitCode.failure;
   }
+}
+
+function isCommanderError(error: unknown): error is { code: string } {
+  return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('commander.');
 }
 
 /** An error as the `--json` findings document, so scripts always get one shape. */

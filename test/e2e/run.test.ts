@@ -236,5 +236,22 @@ describe('devsecrets run', () => {
     const unknown = shared.run(['run', '--no-such-option', '--', 'true']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown option '--no-such-option'");
+    expect(shared.run(['run', '--', '--']).code).toBe(127);
+  });
+
+  it('reads its flags with or without --, and leaves the child\'s own flags alone', () => {
+    const printArgs = ['sh', '-c', 'printf "%s," "$@"', 'sh'];
+    expect(shared.run(['run', '--isolate', ...printArgs, '--isolate', '--json']).stdout).toBe('--isolate,--json,');
+    expect(shared.run(['run', '--isolate', '--', ...printArgs, '--help']).stdout).toBe('--help,');
+    const help = shared.run(['run', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--allow-expired');
+    expect(shared.run(['--manifest', shared.path('devsecrets.json'), 'run', '--', 'true']).code).toBe(0);
+  });
+
+  it('a refusal is not turned into JSON by a --json meant for the child', () => {
+    const result = shared.run(['run', '--prefer-env', '--', 'node', 'app.js', '--json'], { env: { PORT: '0' } });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
   });
 });
