@@ -9,9 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, fchmodSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync,
+  closeSync, fchmodSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync,
 } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
 import { hostname, uptime } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { DevsecretsError } from '../core/errors.js';
@@ -49,7 +48,7 @@ export async function writeNewFileAtomic(path: string, data: Uint8Array | string
  * @throws the underlying Node.js file-system error
  */
 export async function ensurePrivateDir(path: string): Promise<void> {
-  await mkdir(path, { recursive: true, mode: PRIVATE_DIR_MODE });
+  mkdirSync(path, { recursive: true, mode: PRIVATE_DIR_MODE });
 }
 
 /** A file or folder whose permissions are looser than devsecrets requires. */
@@ -71,10 +70,7 @@ export async function checkPermissions(paths: readonly string[]): Promise<Permis
   if (process.platform === 'win32') return [];
   const problems: PermissionProblem[] = [];
   for (const path of paths) {
-    const stats = await stat(path).catch((error: unknown) => {
-      if (errorCode(error) === 'ENOENT') return undefined;
-      throw error;
-    });
+    const stats = statSync(path, { throwIfNoEntry: false });
     if (stats === undefined) continue;
     const expected = stats.isDirectory() ? PRIVATE_DIR_MODE : PRIVATE_FILE_MODE;
     const mode = stats.mode & 0o777;

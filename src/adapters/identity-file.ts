@@ -10,8 +10,7 @@
  *
  * Like ssh with private keys, a file that others may read or write is refused, not used.
  */
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { DevsecretsError } from '../core/errors.js';
@@ -126,7 +125,7 @@ export async function readIdentityFile(path: string): Promise<string> {
  */
 export async function deleteIdentityFile(path: string): Promise<boolean> {
   try {
-    await unlink(path);
+    unlinkSync(path);
     return true;
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return false;

@@ -13,8 +13,7 @@
  *
  * Writes are atomic and must happen inside {@link withStoreLock}.
  */
-import { readFileSync } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DevsecretsError } from '../core/errors.js';
 import { isX25519Recipient } from './age-cipher.js';
@@ -87,9 +86,11 @@ export function isValidStoreId(storeId: string): boolean {
 export async function ensureStoreDir(root: string): Promise<void> {
   const paths = storePaths(root);
   // Not recursive: a missing project root is an error, not something to create as 0700.
-  await mkdir(paths.dir, { mode: PRIVATE_DIR_MODE }).catch((error: unknown) => {
+  try {
+    mkdirSync(paths.dir, { mode: PRIVATE_DIR_MODE });
+  } catch (error) {
     if (errorCode(error) !== 'EEXIST') throw error;
-  });
+  }
   try {
     await writeNewFileAtomic(paths.gitignore, '*\n');
   } catch (error) {
@@ -147,7 +148,7 @@ export async function readStoreMeta(root: string): Promise<StoreMeta> {
     text = readFileSync(paths.meta, 'utf8');
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error;
-    if (!(await exists(paths.store))) throw storeMissing(paths.store);
+    if (!existsSync(paths.store)) throw storeMissing(paths.store);
     throw metaUnreadable(paths.meta, 'store metadata .devsecrets/store.json is missing');
   }
   let parsed: unknown;
@@ -178,7 +179,7 @@ export async function writeStoreMeta(root: string, meta: StoreMeta): Promise<voi
  * @throws the underlying Node.js file-system error
  */
 export async function removeStore(root: string): Promise<void> {
-  await rm(storePaths(root).dir, { recursive: true, force: true });
+  rmSync(storePaths(root).dir, { recursive: true, force: true });
 }
 
 /**
@@ -221,11 +222,4 @@ function metaUnreadable(path: string, message: string): DevsecretsError {
     hint: 'restore .devsecrets/store.json from a backup, or recreate the store with devsecrets init --force',
     path,
   });
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -13,3 +13,8 @@ export interface CommandContext {
   /** `--json` was given to the command. */
   json: boolean;
 }
+
+/** The context of this process's command. */
+export function processContext(output: Output, manifestPath: string | undefined, json: boolean): CommandContext {
+  return { output, env: process.env, cwd: process.cwd(), manifestPath, json };
+}

@@ -139,8 +139,8 @@ const median = (samples) => {
 // ---------------------------------------------------------------------------------------
 // Main
 
-if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
-  console.error('bench: dist/cli.js is missing; run npm run build first (npm run bench does)');
+if (!existsSync(join(ROOT, 'dist', 'cli.cjs'))) {
+  console.error('bench: dist/cli.cjs is missing; run npm run build first (npm run bench does)');
   process.exit(1);
 }
 

@@ -1,5 +1,5 @@
 /**
- * The e2e harness: runs the built CLI (`bin/devsecrets.js` → `dist/cli.js`) in a fresh
+ * The e2e harness: runs the built CLI (`bin/devsecrets.js` → `dist/cli.cjs`) in a fresh
  * temporary git repository with a clean environment, the way a user would in a terminal.
  *
  * Every project gets its own temporary HOME (holding DEVSECRETS_HOME and TMPDIR), and the

@@ -1,0 +1,152 @@
+/**
+ * The devsecrets program: declares every command to commander, loads each command's code
+ * only when it runs, and turns commander's verdicts (help, version, usage errors) into
+ * exit codes. `main` hands it everything but a plain `run`.
+ */
+import type { Command } from 'commander';
+import { ExitCode } from '../core/errors.js';
+import { processContext, type CommandContext } from './context.js';
+import { reportFailure } from './failure.js';
+import type { Output } from './output.js';
+import { RUN_FLAGS } from './run-flags.js';
+
+declare const DEVSECRETS_VERSION: string;
+
+type Action = (context: CommandContext, ...args: never[]) => Promise<number | void>;
+
+/**
+ * Parses `argv` (as `process.argv`) and runs the command it names.
+ * @returns the exit code; failures are reported on `output`, never thrown
+ */
+export async function runProgram(argv: string[], output: Output): Promise<number> {
+  try {
+    let exitCode: number = ExitCode.ok;
+    const program = await buildProgram(output, (code) => {
+      exitCode = code;
+    });
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (isCommanderError(error)) {
+      // --help and --version succeed; help shown because no command was given is a usage error.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? ExitCode.ok : ExitCode.usage;
+    }
+    return reportFailure(error, argv, output);
+  }
+}
+
+async function buildProgram(output: Output, setExit: (code: number) => void): Promise<Command> {
+  const { Argument, Command } = await import('commander');
+  const program = new Command('devsecrets')
+    .description('Safe local configuration: an age-encrypted store of fake values that satisfy your production manifest')
+    .version(typeof DEVSECRETS_VERSION === 'string' ? DEVSECRETS_VERSION : '0.0.0-dev', '-V, --version')
+    .option('--manifest <path>', 'use this manifest instead of the nearest devsecrets.json')
+    .enablePositionalOptions()
+    .showHelpAfterError('devsecrets: hint: run devsecrets --help for usage')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(text),
+      writeErr: (text) => process.stderr.write(text),
+      outputError: (text, write) => write(`devsecrets: error: ${text.replace(/^error: /, '')}`),
+    });
+
+  /** Declares a command whose code lives in `./commands/<file>.ts` and is imported on use. */
+  const lazy = (load: () => Promise<{ default: Action }>) =>
+    async (...args: unknown[]): Promise<void> => {
+      const command = args[args.length - 1] as Command;
+      const context = processContext(output, program.opts<{ manifest?: string }>().manifest, command.opts<{ json?: boolean }>().json === true);
+      const action = (await load()).default;
+      const code = await action(context, ...(args.slice(0, -1) as never[]));
+      setExit(code ?? ExitCode.ok);
+    };
+
+  program.command('init')
+    .description('create the manifest (if missing), the identity and a store seeded with fakes')
+    .option('--from <file>', 'infer the manifest from a .env.example file')
+    .option('--seed <hex>', 'derive fakes from this seed (reproducible)')
+    .option('--force', 'replace an existing store (values you set are lost)')
+    .option('--yes', 'do not ask for confirmation')
+    .action(lazy(() => import('./commands/init.js')));
+
+  const run = program.command('run')
+    .description('run a command with the store\'s values in its environment')
+    .argument('<command...>', 'the command and its arguments (after --)')
+    .passThroughOptions()
+    .action(lazy(() => import('./commands/run.js')));
+  for (const [flag, [, description]] of Object.entries(RUN_FLAGS)) run.option(flag, description);
+
+  program.command('get')
+    .description('print one value to stdout')
+    .argument('<name>')
+    .option('--reveal', 'print a secret even to a terminal')
+    .action(lazy(() => import('./commands/get.js')));
+
+  program.command('set')
+    .description('validate and store a value (read from stdin when not given)')
+    .argument('<name>')
+    .argument('[value]')
+    .action(lazy(() => import('./commands/set.js')));
+
+  program.command('unset')
+    .description('remove a value from the store')
+    .argument('<name>')
+    .action(lazy(() => import('./commands/unset.js')));
+
+  program.command('ls')
+    .description('list variables with type, origin and masked value')
+    .option('--json', 'print one JSON document')
+    .action(lazy(() => import('./commands/ls.js')));
+
+  program.command('check')
+    .description('validate the environment (or a dotenv file) against the manifest, no store needed')
+    .option('--env-file <file>', 'check this dotenv file instead of the process environment')
+    .option('--json', 'print one JSON document')
+    .action(lazy(() => import('./commands/check.js')));
+
+  program.command('doctor')
+    .description('find drift, untrusted values, .gitignore gaps, tracked secret files, leaked secrets and loose permissions')
+    .option('--json', 'print one JSON document')
+    .option('--fix', 'first fix what is safe: missing ignore rules, loose permissions, missing variables (never a value you set, never git rm)')
+    .option('--yes', 'with --fix: also remove store variables the manifest no longer declares')
+    .option('--staged', 'check only what the next commit would add: staged secret files and staged content (the pre-commit hook)')
+    .action(lazy(() => import('./commands/doctor.js')));
+
+  program.command('sync')
+    .description('bring the store in line with a changed manifest')
+    .action(lazy(() => import('./commands/sync.js')));
+
+  program.command('rotate')
+    .description('regenerate fakes (all generated ones, or the named ones) with a new seed and expiry')
+    .argument('[names...]', 'variables to rotate; values you set are rotated only when named')
+    .option('--seed <hex>', 'derive the new fakes from this seed (reproducible)')
+    .option('--identity', 'replace the age identity instead (values unchanged)')
+    .action(lazy(() => import('./commands/rotate.js')));
+
+  program.command('import')
+    .description('move values from a dotenv file into the store')
+    .argument('<file>')
+    .option('--delete', 'delete the file once the store is written and read back')
+    .action(lazy(() => import('./commands/import.js')));
+
+  program.command('audit')
+    .description('show the access log; --verify proves no line was edited, deleted, inserted or moved')
+    .option('--verify', 'check the hash chain and signatures (exit 1 when broken)')
+    .option('--json', 'print one JSON document')
+    .action(lazy(() => import('./commands/audit.js')));
+
+  program.command('hook')
+    .description('install or uninstall the git pre-commit hook that runs doctor --staged (a hook already there is kept and still runs)')
+    .addArgument(new Argument('<action>', 'install or uninstall').choices(['install', 'uninstall']))
+    .action(lazy(() => import('./commands/hook.js')));
+
+  program.command('destroy')
+    .description('delete the store and its identity')
+    .option('--yes', 'do not ask for confirmation (required without a terminal)')
+    .action(lazy(() => import('./commands/destroy.js')));
+
+  return program;
+}
+
+function isCommanderError(error: unknown): error is { code: string } {
+  return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('commander.');
+}

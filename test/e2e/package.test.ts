@@ -1,0 +1,56 @@
+// The published package, as a user gets it: `npm pack` of this repository installed into
+// a fresh project (without the optional keytar, as on a machine that cannot build it), then
+// the installed `devsecrets` command run from that project's node_modules/.bin. `npm test`
+// has just built dist/, so packing skips the prepare script.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupProjects, createProject, REPO, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
+
+let project: Project;
+let installed: string;
+
+function npm(args: string[], cwd: string): string {
+  const result = spawnSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed:\n${result.stderr}`);
+  return result.stdout;
+}
+
+beforeAll(() => {
+  project = createProject({ manifest: STANDARD_MANIFEST });
+  writeFileSync(project.path('package.json'), `${JSON.stringify({ name: 'app', version: '1.0.0', private: true })}\n`);
+  const tarball = npm(['pack', '--ignore-scripts', '--pack-destination', project.home], REPO).trim().split('\n').at(-1)!;
+  npm(['install', '--prefer-offline', '--omit=optional', join(project.home, tarball)], project.dir);
+  installed = project.path('node_modules', '.bin', 'devsecrets');
+}, 120_000);
+
+afterAll(() => cleanupProjects());
+
+describe('the packed package', () => {
+  it('ships the CLI, the templates and the manifest schema, and nothing of the sources', () => {
+    const root = project.path('node_modules', 'devsecrets');
+    expect(readdirSync(root).sort()).toEqual(['README.md', 'bin', 'dist', 'manifest.schema.json', 'package.json', 'templates']);
+    expect(existsSync(join(root, 'templates', 'devsecrets.json'))).toBe(true);
+    expect(existsSync(project.path('node_modules', 'keytar'))).toBe(false);
+  });
+
+  it('installs a working devsecrets command: init, run, doctor, and a usage error', () => {
+    const run = (args: string[]) => spawnSync(installed, args, { cwd: project.dir, env: project.env, encoding: 'utf8' });
+
+    const init = run(['init']);
+    expect(init.stderr).toContain('store created with 7 fake values');
+    expect(init.status).toBe(0);
+
+    const child = run(['run', '--', 'node', '-e', 'process.stdout.write(process.env.STRIPE_KEY)']);
+    expect(child.status).toBe(0);
+    expect(child.stdout).toMatch(/^sk_test_FAKE[A-Za-z0-9]{20}$/);
+
+    const doctor = run(['doctor', '--json']);
+    expect(JSON.parse(doctor.stdout)).toMatchObject({ ok: true });
+
+    const usage = run(['frobnicate']);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain("devsecrets: error: unknown command 'frobnicate'");
+  });
+});
