@@ -78,26 +78,27 @@ export async function createStore(manifest: Manifest, env: NodeJS.ProcessEnv, op
     const seed = options.seed ?? randomBytes(32);
     if (!hasStore && previous !== undefined && hasIdentity) {
       const document = createStoreDocument(manifest, previous.storeId, seed, now);
-      await saveStore(manifest, previous, document);
+      await saveStore(manifest, previous, document, await loadIdentity(previous.storeId, previous.identity, env));
       return { status: 'repaired', meta: previous, document, identity: { location: previous.identity } };
     }
 
     const storeId = randomUUID();
     const explicit = existingExplicitIdentity(env);
     let identity: StoredIdentity;
-    let recipient: string;
+    let secret: string;
     if (explicit !== undefined) {
-      recipient = await recipientOf(await loadIdentity(storeId, 'file', env));
+      secret = await loadIdentity(storeId, 'file', env);
       identity = { location: 'file', path: explicit };
     } else {
       const pair = await generateKeyPair();
-      recipient = pair.recipient;
+      secret = pair.identity;
       identity = await storeIdentity(storeId, pair, env);
     }
+    const recipient = await recipientOf(secret);
     const meta: StoreMeta = { format: STORE_FORMAT, storeId, recipient, createdAt: now.toISOString(), identity: identity.location };
     await writeStoreMeta(root, meta);
     const document = createStoreDocument(manifest, storeId, seed, now);
-    await saveStore(manifest, meta, document);
+    await saveStore(manifest, meta, document, secret);
     // Only once the new store is on disk is the old identity expendable (safety invariant 6).
     if (previous !== undefined && hasIdentity && existingExplicitIdentity(env) === undefined) {
       await removeIdentity(previous.storeId, previous.identity, env);
@@ -175,7 +176,7 @@ export async function rotateIdentity(manifest: Manifest, env: NodeJS.ProcessEnv)
     const rotated: StoreMeta = { ...meta, recipient: pair.recipient };
     await writeStoreMeta(root, rotated);
     failpoint('rotate-identity:meta-written');
-    await saveStore(manifest, rotated, document);
+    await saveStore(manifest, rotated, document, pair.identity);
     failpoint('rotate-identity:store-written');
     await removePendingIdentity(meta.storeId, meta.identity, env);
     await recordAccess(root, document, { action: 'rotate', vars: [] });

@@ -4,9 +4,10 @@
  * store lock. This is the one place that composes the storage adapters with the core's
  * document rules, for the CLI and the library API alike.
  */
+import { hkdfSync } from 'node:crypto';
 import { DevsecretsError } from '../core/errors.js';
 import type { Manifest } from '../core/manifest-model.js';
-import { parseStoreDocument, serializeStoreDocument, type StoreDocument } from '../core/store-document.js';
+import { parseStoreDocument, serializeStoreDocument, stampCovers, type StoreDocument } from '../core/store-document.js';
 import { decrypt, encrypt, recipientOf } from './age-cipher.js';
 import { loadIdentity } from './identity.js';
 import { readStoreFile, readStoreMeta, storePaths, withStoreLock, writeStoreMeta, type StoreMeta } from './store-files.js';
@@ -17,6 +18,11 @@ import type { AuditEvent } from '../core/audit.js';
 export interface OpenedStore {
   meta: StoreMeta;
   document: StoreDocument;
+  /**
+   * Whether the document carries a valid check stamp (see `CheckStamp`) for the manifest
+   * text hashing to `manifestSha256`: its values then passed every check `run` makes.
+   */
+  stampCovers(manifestSha256: string): boolean;
 }
 
 /**
@@ -25,8 +31,8 @@ export interface OpenedStore {
  *   `KEYCHAIN_UNAVAILABLE` or `FILE_PERMISSIONS` (all exit 4). Nothing is ever returned from a store that did not authenticate.
  */
 export async function openStore(root: string, env: NodeJS.ProcessEnv): Promise<OpenedStore> {
-  const { meta, document } = await openWithIdentity(root, env);
-  return { meta, document };
+  const { identity: _identity, ...opened } = await openWithIdentity(root, env);
+  return opened;
 }
 
 /** `openStore`, also handing back the identity that opened it (for writers, which encrypt to it). */
@@ -40,16 +46,23 @@ export async function openWithIdentity(root: string, env: NodeJS.ProcessEnv): Pr
       hint: 'restore .devsecrets/ from one piece, or start over with devsecrets init --force',
     });
   }
-  return { meta, document, identity };
+  const key = stampKey(identity, meta.storeId);
+  return { meta, document, identity, stampCovers: (manifestSha256) => stampCovers(document, manifestSha256, key) };
+}
+
+/** The key of a store's check stamps: derived from its identity, so no one else can make one. */
+function stampKey(identity: string, storeId: string): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', identity, storeId, 'devsecrets check stamp', 32));
 }
 
 /**
- * Stamps `document` against `manifest` (see `stampDocument`), encrypts it to the store's
- * recipient and replaces the store file atomically. The caller holds the lock.
+ * Stamps `document` against `manifest` (see `stampDocument`) with the key of `identity`,
+ * encrypts it to the store's recipient and replaces the store file atomically. The caller
+ * holds the lock.
  */
-export async function saveStore(manifest: Manifest, meta: StoreMeta, document: StoreDocument): Promise<void> {
+export async function saveStore(manifest: Manifest, meta: StoreMeta, document: StoreDocument, identity: string): Promise<void> {
   const { stampDocument } = await import('../core/store-stamp.js');
-  stampDocument(document, manifest);
+  stampDocument(document, manifest, stampKey(identity, meta.storeId));
   const ciphertext = await encrypt(serializeStoreDocument(document), meta.recipient);
   await writeFileAtomic(storePaths(manifest.root).store, ciphertext, 0o600);
 }
@@ -79,7 +92,7 @@ export async function updateStore<T>(
       await writeStoreMeta(manifest.root, opened.meta);
     }
     const { result, audit } = await change(opened);
-    await saveStore(manifest, opened.meta, opened.document);
+    await saveStore(manifest, opened.meta, opened.document, identity);
     await recordAccess(manifest.root, opened.document, audit);
     return result;
   });

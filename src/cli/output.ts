@@ -5,14 +5,15 @@
  *   listing of `ls`. Nothing else is ever written there, so `$(devsecrets get X)` and
  *   `devsecrets check --json | jq` always work.
  * - every diagnostic goes to stderr, one line each, prefixed `devsecrets:`; errors as
- *   `devsecrets: error: …`, followed by `devsecrets: hint: …` when there is one.
+ *   `devsecrets: error: … [CODE]` with their stable code, followed by
+ *   `devsecrets: hint: …` when there is one.
  * - `--json` prints exactly one JSON document on stdout, errors included.
  * - colour only when stderr is a TTY and `NO_COLOR` is unset (any value disables it).
  * - no value of a variable ever goes into a diagnostic: messages carry names, types,
  *   paths and masked forms only. That is enforced where messages are made (core) and
  *   proven by the leak test.
  */
-import { formatIssues, type DevsecretsError } from '../core/errors.js';
+import { formatIssues, type DevsecretsError, type ErrorCode } from '../core/errors.js';
 import type { Finding, Report } from '../core/findings.js';
 
 export interface Output {
@@ -36,6 +37,8 @@ interface Streams {
 }
 
 const PREFIX = 'devsecrets:';
+// Every other error names its stable code, so people and scripts can grep for it.
+const UNCODED: ReadonlySet<ErrorCode> = new Set(['USAGE', 'FAILURE']);
 
 // Getters: Node builds process.stdout/stderr on first access, which `run` should not pay
 // for when it has nothing to say.
@@ -76,7 +79,8 @@ export function createOutput(streams: Streams = processStreams): Output {
       for (const text of lines) line(`${PREFIX}   ${text}`);
     },
     error(error) {
-      line(`${PREFIX} ${paint('31', 'error:')} ${error.message}`);
+      const code = UNCODED.has(error.code) ? '' : ` [${error.code}]`;
+      line(`${PREFIX} ${paint('31', 'error:')} ${error.message}${code}`);
       output.detail(formatIssues(error.issues));
       if (error.hint !== undefined) line(`${PREFIX} ${paint('36', 'hint:')} ${error.hint}`);
     },

@@ -2,6 +2,7 @@
  * The plaintext inside `.devsecrets/store.age`: a versioned JSON document. It only ever
  * exists in memory; adapters encrypt it before it reaches disk.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DevsecretsError } from './errors.js';
 
 export const STORE_FORMAT = 1;
@@ -10,7 +11,7 @@ export const STORE_FORMAT = 1;
  * Raised whenever the checks `run` relies on change meaning (validators, insecure rules,
  * env building), so stamps made under the old checks stop counting.
  */
-export const CHECKS_REVISION = 1;
+export const CHECKS_REVISION = 2;
 
 export type Origin = 'generated' | 'set' | 'imported';
 
@@ -44,11 +45,30 @@ export interface StoreDocument {
 export interface CheckStamp {
   manifestSha256: string;
   revision: number;
+  /**
+   * hex HMAC-SHA256 of the revision, the manifest hash and every stored value, under a key
+   * only the store's identity yields (see {@link stampMac}): a document edited by hand with
+   * `age`, or written by anyone without the identity, carries no valid stamp.
+   */
+  mac: string;
 }
 
-/** Whether the document's stamp covers exactly this manifest text under today's checks. */
-export function hasCurrentStamp(document: StoreDocument, manifestSha256: string): boolean {
-  return document.checked?.manifestSha256 === manifestSha256 && document.checked.revision === CHECKS_REVISION;
+/** The MAC a stamp of `document` against the manifest text hashing to `manifestSha256` carries. */
+export function stampMac(document: StoreDocument, manifestSha256: string, key: Uint8Array): string {
+  const values = Object.keys(document.vars).sort().map((name) => [name, document.vars[name]!.value]);
+  return createHmac('sha256', key).update(JSON.stringify([CHECKS_REVISION, manifestSha256, values])).digest('hex');
+}
+
+/**
+ * Whether the document's stamp covers exactly its values and this manifest text under
+ * today's checks, as made with `key`.
+ */
+export function stampCovers(document: StoreDocument, manifestSha256: string, key: Uint8Array): boolean {
+  const stamp = document.checked;
+  if (stamp?.manifestSha256 !== manifestSha256 || stamp.revision !== CHECKS_REVISION) return false;
+  const expected = Buffer.from(stampMac(document, manifestSha256, key), 'hex');
+  const actual = Buffer.from(stamp.mac, 'hex');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 const ORIGINS: readonly Origin[] = ['generated', 'set', 'imported'];
@@ -94,7 +114,7 @@ export function parseStoreDocument(bytes: Uint8Array): StoreDocument {
     typeof data.expiresAt === 'string' &&
     isRecord(manifest) && typeof manifest.version === 'number' && typeof manifest.digest === 'string' &&
     isRecord(data.vars) && Object.values(data.vars).every(isStoredVar) &&
-    (data.checked === undefined || (isRecord(data.checked) && typeof data.checked.manifestSha256 === 'string' && typeof data.checked.revision === 'number'));
+    (data.checked === undefined || (isRecord(data.checked) && typeof data.checked.manifestSha256 === 'string' && typeof data.checked.revision === 'number' && typeof data.checked.mac === 'string'));
   if (!fieldsOk) throw unreadable('a required field is missing or malformed');
   return data as unknown as StoreDocument;
 }

@@ -266,7 +266,7 @@ describe('devsecrets check', () => {
 
     const missing = project.run(['check', '--env-file', 'nope.env'], { shebang: true });
 
-    expect(missing.stderr).toMatch(/^devsecrets: error: cannot read .*nope\.env \(ENOENT\)$/m);
+    expect(missing.stderr).toMatch(/^devsecrets: error: cannot read .*nope\.env \(ENOENT\) \[ENV_FILE_INVALID\]$/m);
     expect(missing.code).toBe(3);
   });
 
@@ -290,7 +290,7 @@ describe('devsecrets check', () => {
 
     const malformed = project.run(['check', '--env-file', '.env']);
     expect(malformed.code).toBe(3);
-    expect(malformed.stderr).toMatch(/^devsecrets: error: (.*\/)?\.env:2 has an unterminated " quote$/m);
+    expect(malformed.stderr).toMatch(/^devsecrets: error: (.*\/)?\.env:2 has an unterminated " quote \[ENV_FILE_INVALID\]$/m);
     expect(malformed.stderr).not.toContain('sk_test_unterminated');
   });
 });

@@ -49,6 +49,28 @@ describe('interop with age', () => {
 
     expect(project.run(['get', 'LOG_LEVEL']).stdout).toBe('debug\n');
   });
+
+  it.skipIf(!hasAge)('run checks every value of a store edited with age: a hand edit carries no valid check stamp', () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    expect(project.run(['init']).code).toBe(0);
+    const plain = spawnSync('age', ['-d', '-i', project.identityFile(), '.devsecrets/store.age'], { cwd: project.dir });
+    const document = JSON.parse(plain.stdout.toString('utf8')) as { checked?: object; vars: Record<string, { value: string; origin: string; updatedAt: string }> };
+    expect(document.checked).toBeDefined();
+    const edit = { origin: 'set', updatedAt: new Date().toISOString() };
+    document.vars.PORT = { value: '99999', ...edit };
+    document.vars.DATABASE_URL = { value: 'postgresql://app:app@db.prod.example.com:5432/app?sslmode=disable', ...edit };
+    document.vars.STRAY = { value: 'x', ...edit };
+    const recipient = (JSON.parse(project.read('.devsecrets', 'store.json')) as { recipient: string }).recipient;
+    const encrypted = spawnSync('age', ['-r', recipient, '-o', '.devsecrets/store.age'], { cwd: project.dir, input: JSON.stringify(document) });
+    expect(encrypted.status).toBe(0);
+
+    const result = project.run(['run', '--', 'sh', '-c', 'echo started']);
+
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(3);
+    for (const name of ['PORT', 'DATABASE_URL', 'STRAY']) expect(result.stderr).toMatch(new RegExp(`^devsecrets:   ${name}: `, 'm'));
+    expect(result.stderr).not.toContain('db.prod.example.com');
+  });
 });
 
 describe('concurrency', () => {

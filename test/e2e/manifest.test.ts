@@ -25,7 +25,7 @@ describe('manifest problems', () => {
 
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^devsecrets: error: .*devsecrets\.json is not valid JSON at line 5, column 3$/m);
+    expect(result.stderr).toMatch(/^devsecrets: error: .*devsecrets\.json is not valid JSON at line 5, column 3 \[MANIFEST_INVALID\]$/m);
     expect(result.stderr).toContain('devsecrets: hint: ');
   });
 
@@ -47,7 +47,7 @@ describe('manifest problems', () => {
 
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^devsecrets: error: manifest .*devsecrets\.json is invalid \(1 problem\)$/m);
+    expect(result.stderr).toMatch(/^devsecrets: error: manifest .*devsecrets\.json is invalid \(1 problem\) \[MANIFEST_INVALID\]$/m);
     const line = result.stderr.split('\n').find((text) => text.startsWith(`devsecrets:   ${name}: `));
     expect(line, result.stderr).toBeDefined();
     expect(line).toMatch(mistake.reason);

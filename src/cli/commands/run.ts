@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { buildChildEnv } from '../../core/build-child-env.js';
 import { DevsecretsError } from '../../core/errors.js';
 import { manifestFromDocument, type Manifest } from '../../core/manifest-model.js';
-import { expiryError, hasCurrentStamp, valuesOf, versionDriftError, type StoreDocument } from '../../core/store-document.js';
+import { expiryError, valuesOf, versionDriftError, type StoreDocument } from '../../core/store-document.js';
 import { runChild } from '../../adapters/child-process.js';
 import { checkManifestFile, readManifestFile, type ManifestFile } from '../../adapters/manifest-file.js';
 import { openStore, recordAccess } from '../../adapters/vault.js';
@@ -68,14 +68,14 @@ export default async function run(context: CommandContext, command: string[], op
 
 /** The store's values, refused when expired (unless --allow-expired) or synced with an older manifest version. */
 async function storeSource(context: CommandContext, file: ManifestFile, options: RunOptions): Promise<Source> {
-  const { document } = await openStore(file.root, context.env).catch(async (error: unknown) => {
+  const { document, stampCovers } = await openStore(file.root, context.env).catch(async (error: unknown) => {
     // A broken manifest is the first thing to fix, so it is reported before a store problem.
     await checkManifestFile(file);
     throw error;
   });
   // The stamp says these values passed every check against these exact manifest bytes
-  // when the store was written; only inherited values (--prefer-env) would need a look.
-  const checked = !options.preferEnv && hasCurrentStamp(document, file.textSha256);
+  // when devsecrets wrote them; only inherited values (--prefer-env) would need a look.
+  const checked = !options.preferEnv && stampCovers(file.textSha256);
   const manifest = checked ? trustedManifest(file) : await checkManifestFile(file);
   const drift = versionDriftError(document, manifest.version);
   if (drift !== undefined) throw drift;
