@@ -7,7 +7,7 @@
 import { durationMs } from './duration-text.js';
 import { DevsecretsError, type Issue } from './errors.js';
 import { compileForbidRule } from './insecure.js';
-import { jsonErrorOffset } from './json-error-offset.js';
+import { scanJson } from './json-scan.js';
 import { DEFAULT_TTL, manifestFromDocument, sha256Hex, type Manifest } from './manifest-model.js';
 import { manifestSchema, varSpecSchema, type VarSpec } from './manifest-schema.js';
 import { checkSpec } from './types/index.js';
@@ -19,7 +19,9 @@ import { checkSpec } from './types/index.js';
 export function parseManifest(text: string, path: string, root: string): Manifest {
   const raw = parseJson(text, path);
   const parsed = manifestSchema.safeParse(raw);
-  const issues: Issue[] = [];
+  const issues: Issue[] = scanJson(text).duplicateKeys.map(({ key, offset }) => ({
+    message: `${JSON.stringify(key)} appears twice in one object (again at ${lineAndColumn(text, offset)}); JSON keeps only the last`,
+  }));
   let vars: Record<string, VarSpec>;
   let forbidSources: unknown[];
   if (parsed.success) {
@@ -27,7 +29,7 @@ export function parseManifest(text: string, path: string, root: string): Manifes
     forbidSources = parsed.data.forbid ?? [];
   } else {
     // Keep going on whatever is well-formed, so one run reports every problem.
-    issues.push(...parsed.error.issues.map(issueFromZod));
+    issues.push(...parsed.error.issues.map((issue) => issueFromZod(issue as ZodIssueLike, raw)));
     const document = isRecord(raw) ? raw : {};
     vars = wellFormedVars(document.vars);
     forbidSources = Array.isArray(document.forbid) ? document.forbid : [];
@@ -77,9 +79,9 @@ function parseJson(text: string, path: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new DevsecretsError('MANIFEST_INVALID', `${path} is not valid JSON at ${lineAndColumn(text, jsonErrorOffset(text))}`, {
+    throw new DevsecretsError('MANIFEST_INVALID', `${path} is not valid JSON at ${lineAndColumn(text, scanJson(text).invalidAt ?? text.length)}`, {
       path,
-      hint: 'fix the JSON syntax; devsecrets schema shows the expected shape',
+      hint: 'fix the JSON syntax (manifest.schema.json, shipped with devsecrets, describes the expected shape)',
     });
   }
 }
@@ -91,31 +93,84 @@ function lineAndColumn(text: string, offset: number): string {
   return `line ${line}, column ${column}`;
 }
 
+/** The parts of a zod issue the messages use; zod leaves the input out, and so do we. */
 interface ZodIssueLike {
   path: readonly PropertyKey[];
   message: string;
   code?: string;
   keys?: string[];
+  values?: readonly unknown[];
+  expected?: string;
+  origin?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  inclusive?: boolean;
+  discriminator?: string;
+  options?: readonly unknown[];
 }
 
 /** Turns a zod issue into `VAR: message` (or `field: message` outside `vars`), keeping the path readable. */
-function issueFromZod(issue: ZodIssueLike): Issue {
-  const [head, name, ...rest] = issue.path.map(String);
-  const message = issue.code === 'unrecognized_keys' && issue.keys
-    ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`
-    : describeZodMessage(issue);
+function issueFromZod(issue: ZodIssueLike, document: unknown): Issue {
+  // An unknown `type` is said as such ("unknown type …"), not as a field of the type.
+  const path = issue.code === 'invalid_union' && issue.discriminator !== undefined ? issue.path.slice(0, -1) : issue.path;
+  const [head, name, ...rest] = path.map(String);
+  const message = describeZodIssue(issue, document);
   if (head === 'vars' && name !== undefined) {
     return { var: name, message: rest.length > 0 ? `${rest.join('.')}: ${message}` : message };
   }
-  const where = issue.path.map(String).join('.');
+  const where = path.map(String).join('.');
   return { message: where ? `${where}: ${message}` : message };
 }
 
-function describeZodMessage(issue: ZodIssueLike): string {
-  if (issue.code === 'invalid_union' && issue.path.length === 2 && issue.path[0] === 'vars') {
-    return 'unknown or missing "type"';
+const KINDS: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+  array: 'an array',
+  object: 'an object',
+  record: 'an object',
+};
+
+/** What is wrong, in words: which values are allowed, which type or bound was expected. */
+function describeZodIssue(issue: ZodIssueLike, document: unknown): string {
+  const list = (values: readonly unknown[]) => values.map((value) => JSON.stringify(value)).join(', ');
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys!.length > 1 ? 's' : ''} ${issue.keys!.map((key) => `"${key}"`).join(', ')}`;
+    case 'invalid_union': {
+      if (issue.discriminator === undefined) break;
+      // A type name is schema, never a value, so it may be quoted back.
+      const given = valueAt(document, issue.path);
+      const known = `one of ${list(issue.options ?? [])}`;
+      return given === undefined ? `missing "${issue.discriminator}" (${known})` : `unknown ${issue.discriminator} ${JSON.stringify(given)} (expected ${known})`;
+    }
+    case 'invalid_value':
+      return issue.values?.length === 1 ? `must be ${list(issue.values)}` : `must be one of ${list(issue.values ?? [])}`;
+    case 'invalid_type':
+      return `must be ${KINDS[issue.expected ?? ''] ?? issue.expected}`;
+    case 'invalid_key':
+      return 'is not a valid environment variable name (letters, digits and _, not starting with a digit)';
+    case 'too_small':
+    case 'too_big':
+      return describeBound(issue);
   }
-  return issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+  return /^invalid input$/i.test(issue.message) ? 'is invalid' : issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+}
+
+function describeBound(issue: ZodIssueLike): string {
+  const small = issue.code === 'too_small';
+  const bound = Number(small ? issue.minimum : issue.maximum);
+  if (issue.origin === 'array') return small ? (bound === 1 ? 'must not be empty' : `must list at least ${bound}`) : `must list at most ${bound}`;
+  if (issue.origin === 'string') return small ? `must be at least ${bound} characters` : `must be at most ${bound} characters`;
+  if (issue.inclusive === false) return small ? `must be greater than ${bound}` : `must be less than ${bound}`;
+  return small ? `must be at least ${bound}` : `must be at most ${bound}`;
+}
+
+function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
+  let value = document;
+  for (const key of path) value = isRecord(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
 }
 
 function invalid(path: string, issues: Issue[]): DevsecretsError {

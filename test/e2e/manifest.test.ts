@@ -10,7 +10,11 @@ afterEach(cleanupProjects);
 /** One manifest per kind of mistake, each naming the variable it is about. */
 const MISTAKES: Record<string, { spec: Record<string, unknown>; reason: RegExp }> = {
   UNKNOWN_FIELD: { spec: { type: 'string', secert: true }, reason: /unknown field "secert"/ },
-  UNKNOWN_TYPE: { spec: { type: 'strnig' }, reason: /type/ },
+  UNKNOWN_TYPE: { spec: { type: 'strnig' }, reason: /^devsecrets: {3}UNKNOWN_TYPE: unknown type "strnig" \(expected one of "string", "int", .*"json"\)$/ },
+  MISSING_TYPE: { spec: { secret: true }, reason: /^devsecrets: {3}MISSING_TYPE: missing "type" \(one of "string", .*\)$/ },
+  BAD_OPTION: { spec: { type: 'bytes', encoding: 'hexx' }, reason: /^devsecrets: {3}BAD_OPTION: encoding: must be one of "hex", "base64", "base64url"$/ },
+  WRONG_KIND: { spec: { type: 'int', min: 'one' }, reason: /^devsecrets: {3}WRONG_KIND: min: must be a number$/ },
+  EMPTY_LIST: { spec: { type: 'enum', values: [] }, reason: /^devsecrets: {3}EMPTY_LIST: values: must not be empty$/ },
   SECRET_DEFAULT: { spec: { type: 'token', secret: true, default: 'sk_test_default' }, reason: /default/ },
   BAD_PATTERN: { spec: { type: 'string', pattern: '([a-z' }, reason: /pattern|regular expression/ },
   MIN_OVER_MAX: { spec: { type: 'int', min: 10, max: 1 }, reason: /min|max/ },
@@ -37,6 +41,16 @@ describe('manifest problems', () => {
 
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/is not valid JSON at line 3, column \d+/);
+  });
+
+  it('a variable declared twice is a manifest error, not a silent overwrite (exit 3)', () => {
+    const project = createProject();
+    project.write('devsecrets.json', '{\n  "vars": {\n    "PORT": { "type": "port" },\n    "PORT": { "type": "int" }\n  }\n}\n');
+
+    const result = project.run(['check']);
+
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^devsecrets: {3}"PORT" appears twice in one object \(again at line 4, column 5\); JSON keeps only the last$/m);
   });
 
   it.each(Object.keys(MISTAKES))('%s is a manifest error (exit 3)', (name) => {

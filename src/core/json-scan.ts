@@ -1,11 +1,21 @@
 /**
- * Where JSON text first stops being valid. V8 names the position for some syntax errors
- * and not for others (`Unexpected token`, `Unexpected end of JSON input`), so the offset
- * is found by a small validating scan of our own, used only once JSON.parse has failed.
+ * A small validating scan of JSON text, for what JSON.parse does not say: where the text
+ * first stops being valid (V8 names the position for some syntax errors and not for others,
+ * such as `Unexpected end of JSON input`), and which object keys appear twice (JSON.parse
+ * silently keeps the last one, so a variable declared twice would lose its first spec).
  */
 
-/** Offset of the first character that makes `text` invalid JSON (text.length at a premature end). */
-export function jsonErrorOffset(text: string): number {
+/** What a scan of JSON text found. */
+export interface JsonScan {
+  /** Offset of the first character that makes the text invalid (its length at a premature end); undefined when valid. */
+  invalidAt: number | undefined;
+  /** Keys that repeat within one object, with the offset of each repetition, in text order. */
+  duplicateKeys: { key: string; offset: number }[];
+}
+
+/** Scans `text` as JSON. */
+export function scanJson(text: string): JsonScan {
+  const duplicateKeys: JsonScan['duplicateKeys'] = [];
   let index = 0;
   const fail = (): never => {
     throw index;
@@ -57,9 +67,14 @@ export function jsonErrorOffset(text: string): number {
         index += 1;
         return;
       }
+      const keys = new Set<string>();
       for (;;) {
         skipSpace();
+        const start = index;
         string();
+        const key = JSON.parse(text.slice(start, index)) as string;
+        if (keys.has(key)) duplicateKeys.push({ key, offset: start });
+        keys.add(key);
         skipSpace();
         expect(':');
         value();
@@ -92,8 +107,8 @@ export function jsonErrorOffset(text: string): number {
     value();
     skipSpace();
     if (index < text.length) fail();
-    return text.length;
+    return { invalidAt: undefined, duplicateKeys };
   } catch (offset) {
-    return offset as number;
+    return { invalidAt: offset as number, duplicateKeys };
   }
 }
