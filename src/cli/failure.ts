@@ -22,7 +22,7 @@ export function reportFailure(error: unknown, argv: readonly string[], output: O
 }
 
 /** An error as the `--json` findings document, so scripts always get one shape. */
-function errorReport(error: DevsecretsError): Report {
+export function errorReport(error: DevsecretsError): Report {
   const base = { code: error.code, level: 'error' as const, ...(error.path ? { path: error.path } : {}), ...(error.hint ? { fix: error.hint } : {}) };
   const findings = error.issues.length === 0
     ? [{ ...base, message: error.message }]

@@ -8,7 +8,7 @@
  *   `devsecrets: error: … [CODE]` with their stable code, followed by
  *   `devsecrets: hint: …` when there is one.
  * - `--json` prints exactly one JSON document on stdout, errors included.
- * - colour only when stderr is a TTY and `NO_COLOR` is unset (any value disables it).
+ * - colour only when stderr is a TTY and `NO_COLOR` is unset or empty (no-color.org).
  * - no value of a variable ever goes into a diagnostic: messages carry names, types,
  *   paths and masked forms only. That is enforced where messages are made (core) and
  *   proven by the leak test.
@@ -56,7 +56,7 @@ const processStreams: Streams = {
 export function createOutput(streams: Streams = processStreams): Output {
   let colour: boolean | undefined;
   const paint = (code: string, text: string): string => {
-    colour ??= streams.stderr.isTTY === true && streams.env.NO_COLOR === undefined;
+    colour ??= streams.stderr.isTTY === true && !streams.env.NO_COLOR;
     return colour ? `\u001b[${code}m${text}\u001b[0m` : text;
   };
   const line = (text: string): void => {

@@ -4,15 +4,17 @@
  * exit codes. `main` hands it everything but a plain `run`.
  */
 import type { Command } from 'commander';
-import { ExitCode } from '../core/errors.js';
+import { DevsecretsError, ExitCode } from '../core/errors.js';
 import { processContext, type CommandContext } from './context.js';
-import { reportFailure } from './failure.js';
+import { errorReport, reportFailure } from './failure.js';
 import type { Output } from './output.js';
 import { RUN_FLAGS } from './run-flags.js';
 
 declare const DEVSECRETS_VERSION: string;
 
 type Action = (context: CommandContext, ...args: never[]) => Promise<number | void>;
+
+const USAGE_HINT = 'run devsecrets --help for usage';
 
 /**
  * Parses `argv` (as `process.argv`) and runs the command it names.
@@ -27,11 +29,14 @@ export async function runProgram(argv: string[], output: Output): Promise<number
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
-    if (isCommanderError(error)) {
-      // --help and --version succeed; help shown because no command was given is a usage error.
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? ExitCode.ok : ExitCode.usage;
+    if (!isCommanderError(error)) return reportFailure(error, argv, output);
+    // Help asked for and --version succeed (commander's own exit code 0); help shown because
+    // no command was given, and every parse error, are usage errors. Commander has printed it.
+    if (error.exitCode === 0) return ExitCode.ok;
+    if (argv.includes('--json') && argv[2] !== 'run') {
+      output.json(errorReport(new DevsecretsError('USAGE', error.message.replace(/^error: /, ''), { hint: USAGE_HINT })));
     }
-    return reportFailure(error, argv, output);
+    return ExitCode.usage;
   }
 }
 
@@ -42,7 +47,7 @@ async function buildProgram(output: Output, setExit: (code: number) => void): Pr
     .version(typeof DEVSECRETS_VERSION === 'string' ? DEVSECRETS_VERSION : '0.0.0-dev', '-V, --version')
     .option('--manifest <path>', 'use this manifest instead of the nearest devsecrets.json')
     .enablePositionalOptions()
-    .showHelpAfterError('devsecrets: hint: run devsecrets --help for usage')
+    .showHelpAfterError(`devsecrets: hint: ${USAGE_HINT}`)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => process.stdout.write(text),
@@ -147,6 +152,6 @@ async function buildProgram(output: Output, setExit: (code: number) => void): Pr
   return program;
 }
 
-function isCommanderError(error: unknown): error is { code: string } {
+function isCommanderError(error: unknown): error is { code: string; exitCode: number; message: string } {
   return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('commander.');
 }

@@ -36,8 +36,35 @@ function guessType(name: string, example: string, secret: boolean): VarSpec {
   if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(example)) return { type: 'email' };
   const url = urlSpec(example);
   if (url) return url;
-  if (secret || /KEY$/i.test(name)) return { type: 'token' };
+  if (isJsonDocument(example)) return { type: 'json' };
+  if (secret || /KEY$/i.test(name)) return tokenSpec(example);
   return { type: 'string' };
+}
+
+function isJsonDocument(example: string): boolean {
+  if (!/^\s*[[{]/.test(example)) return false;
+  try {
+    JSON.parse(example);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A token shaped like the example: its vendor prefix (`sk_test_`, `whsec_`, `ghp_`), and
+ * when the example looks like a real-length token rather than a placeholder, its length and
+ * alphabet. A live-mode prefix becomes the test-mode one: fakes must never look live.
+ */
+function tokenSpec(example: string): VarSpec {
+  const match = /^((?:[a-z]{2,8}[_-](?:(?:test|live)[_-])?)?)([A-Za-z0-9_-]+)$/.exec(example);
+  if (match === null) return { type: 'token' };
+  const prefix = match[1]!.replace(/live([_-])$/, 'test$1');
+  const rest = match[2]!;
+  const shape = prefix === '' ? {} : { prefix };
+  if (rest.length < 16) return { type: 'token', ...shape };
+  const charset = /^[0-9a-f]+$/.test(rest) ? 'hex' : /^[A-Za-z0-9]+$/.test(rest) ? 'alnum' : 'base64url';
+  return { type: 'token', ...shape, length: prefix.length + rest.length, ...(charset === 'alnum' ? {} : { charset }) };
 }
 
 function urlSpec(example: string): VarSpec | undefined {

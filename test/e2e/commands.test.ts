@@ -315,11 +315,23 @@ describe('usage errors (exit 2)', () => {
     expect(result.stderr).toMatch(message);
   });
 
-  it('--help and --version print to stdout, exit 0', () => {
+  it('with --json, a usage error is also one JSON document on stdout', () => {
+    const result = createProject({ manifest: STANDARD_MANIFEST }).run(['ls', '--bogus', '--json']);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: false,
+      findings: [{ code: 'USAGE', level: 'error', message: "unknown option '--bogus'", fix: 'run devsecrets --help for usage' }],
+    });
+  });
+
+  it('--help, help COMMAND and --version print to stdout, exit 0', () => {
     const project = createProject();
     const help = project.run(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: devsecrets');
+    const helpRun = project.run(['help', 'run']);
+    expect(helpRun.code).toBe(0);
+    expect(helpRun.stdout).toContain('Usage: devsecrets run');
     const version = project.run(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);

@@ -192,7 +192,7 @@ describe('devsecrets init', () => {
     expect(manifest.vars.DEBUG).toEqual({ type: 'bool', default: false });
     expect(manifest.vars.ADMIN_EMAIL?.type).toBe('email');
     expect(manifest.vars.CACHE_TTL).toEqual({ type: 'duration', default: '5m' });
-    expect(manifest.vars.STRIPE_SECRET_KEY).toEqual({ type: 'token', secret: true });
+    expect(manifest.vars.STRIPE_SECRET_KEY).toEqual({ type: 'token', prefix: 'sk_test_', secret: true });
     expect(manifest.vars.APP_NAME).toEqual({ type: 'string', default: 'shop' });
     // Example values of secrets never make it into the committed manifest.
     expect(project.read('devsecrets.json')).not.toContain('changeme');

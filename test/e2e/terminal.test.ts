@@ -71,6 +71,8 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     const project = createProject({ manifest: STANDARD_MANIFEST });
     expect(onTerminal(project, ['run', '--', 'true']).screen).toContain('\u001b[31merror:');
     expect(onTerminal(project, ['run', '--', 'true'], { NO_COLOR: '1' }).screen).not.toContain('\u001b[');
+    // An empty NO_COLOR counts as unset (no-color.org).
+    expect(onTerminal(project, ['run', '--', 'true'], { NO_COLOR: '' }).screen).toContain('\u001b[31merror:');
     expect(project.run(['run', '--', 'true']).stderr).not.toContain('\u001b[');
   });
 });

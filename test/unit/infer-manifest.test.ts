@@ -18,6 +18,10 @@ describe('inferManifest', () => {
       'STRIPE_SECRET_KEY=sk_test_123',
       'JWT_PRIVATE_KEY=',
       'APP_NAME=shop',
+      'FEATURES={"beta":true,"limits":[1,2]}',
+      'STRIPE_WEBHOOK_SECRET=whsec_0123456789abcdefABCDEF0123456789',
+      'STRIPE_LIVE_KEY=sk_live_0123456789abcdefABCDEFgh',
+      'DEPLOY_TOKEN=0123456789abcdef0123456789abcdef',
     ].join('\n');
     const document = inferManifest(parseDotenv(example, '.env.example'), './schema.json');
     expect(document.vars).toMatchObject({
@@ -30,7 +34,12 @@ describe('inferManifest', () => {
       REQUEST_ID_NAMESPACE: { type: 'uuid' },
       DATABASE_URL: { type: 'url', protocols: ['postgresql', 'postgres'], params: { sslmode: 'require' }, secret: true },
       PUBLIC_URL: { type: 'url', protocols: ['https'] },
-      STRIPE_SECRET_KEY: { type: 'token', secret: true },
+      STRIPE_SECRET_KEY: { type: 'token', prefix: 'sk_test_', secret: true },
+      STRIPE_WEBHOOK_SECRET: { type: 'token', prefix: 'whsec_', length: 38, secret: true },
+      // Fakes never look live: the prefix is taken in its test-mode spelling.
+      STRIPE_LIVE_KEY: { type: 'token', prefix: 'sk_test_', length: 32, secret: true },
+      DEPLOY_TOKEN: { type: 'token', length: 32, charset: 'hex', secret: true },
+      FEATURES: { type: 'json' },
       JWT_PRIVATE_KEY: { type: 'private-key', secret: true },
       APP_NAME: { type: 'string', default: 'shop' },
     });

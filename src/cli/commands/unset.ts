@@ -13,7 +13,9 @@ export default async function unset(context: CommandContext, name: string): Prom
     delete document.vars[name];
     return { result: undefined, audit: { action: 'unset', vars: [name] } };
   });
-  const required = manifest.vars[name] !== undefined && manifest.vars[name]?.required !== false;
+  const spec = manifest.vars[name];
   context.output.info(`removed ${name} from the store`);
-  if (required) context.output.warn(`${name} is required by the manifest: devsecrets run will refuse until it is set again`);
+  if (spec === undefined || spec.required === false) return;
+  if (spec.default !== undefined) context.output.info(`devsecrets run now passes the manifest's default for ${name}`);
+  else context.output.warn(`${name} is required by the manifest: devsecrets run will refuse until it is set again (devsecrets sync gives it a fresh fake)`);
 }
