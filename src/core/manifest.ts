@@ -140,10 +140,9 @@ function describeZodIssue(issue: ZodIssueLike, document: unknown): string {
       return `unknown field${issue.keys!.length > 1 ? 's' : ''} ${issue.keys!.map((key) => `"${key}"`).join(', ')}`;
     case 'invalid_union': {
       if (issue.discriminator === undefined) break;
-      // A type name is schema, never a value, so it may be quoted back.
-      const given = valueAt(document, issue.path);
+      // What was given is not quoted back: a manifest field may hold a pasted secret too.
       const known = `one of ${list(issue.options ?? [])}`;
-      return given === undefined ? `missing "${issue.discriminator}" (${known})` : `unknown ${issue.discriminator} ${JSON.stringify(given)} (expected ${known})`;
+      return valueAt(document, issue.path) === undefined ? `missing "${issue.discriminator}" (${known})` : `unknown ${issue.discriminator} (expected ${known})`;
     }
     case 'invalid_value':
       return issue.values?.length === 1 ? `must be ${list(issue.values)}` : `must be one of ${list(issue.values ?? [])}`;

@@ -6,6 +6,7 @@
  * devsecrets' command line, or any plaintext file under the project, DEVSECRETS_HOME or
  * TMPDIR.
  */
+import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -308,6 +309,42 @@ describe('a planted secret never leaks', () => {
       expectNoLeak(`${args[0]} with an identity others can read`, exposed);
     }
     chmodSync(other.identityFile(), 0o600);
+  });
+
+  it('doctor (text, --json, --staged, --fix) and the pre-commit hook report leaks without quoting them', () => {
+    const leaky = plantedProject();
+    const git = (args: readonly string[]): RunResult => {
+      const result = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: leaky.dir, env: leaky.env, encoding: 'utf8' });
+      return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+    };
+    // The secret committed verbatim and base64-encoded, a .env shadowing the store with it,
+    // and a forbid rule that makes the stored value insecure under today's manifest.
+    leaky.write('config.js', `module.exports = { stripe: '${PLANT}' };\n`);
+    leaky.write('encoded.txt', `${Buffer.from(PLANT).toString('base64')}\n`);
+    leaky.write('.env', `STRIPE_KEY=${PLANT}\n`);
+    expect(git(['add', 'config.js', 'encoded.txt']).code).toBe(0);
+    expect(git(['commit', '-qm', 'leak']).code).toBe(0);
+    leaky.writeManifest({ ...STANDARD_MANIFEST, forbid: [...STANDARD_MANIFEST.forbid, `/sk_test_${CANARY.slice(0, 1)}/`] });
+
+    const doctor = leaky.run(['doctor']);
+    expect(doctor.code).toBe(1);
+    for (const code of ['LEAKED_VALUE', 'ENV_FILE_SHADOW', 'INSECURE_VALUE']) expect(doctor.stderr).toContain(code);
+    expectNoLeak('doctor', doctor);
+    expectNoLeak('doctor --json', leaky.run(['doctor', '--json']));
+    expectNoLeak('doctor --fix --yes', leaky.run(['doctor', '--fix', '--yes']));
+
+    leaky.write('staged.js', `const key = '${PLANT}';\n`);
+    expect(git(['add', 'staged.js']).code).toBe(0);
+    const staged = leaky.run(['doctor', '--staged']);
+    expect(staged.stderr).toContain('LEAKED_VALUE');
+    expectNoLeak('doctor --staged', staged);
+    expectNoLeak('hook install', leaky.run(['hook', 'install']));
+    const blocked = git(['commit', '-qm', 'more']);
+    expect(blocked.code).not.toBe(0);
+    expectNoLeak('the pre-commit hook', blocked);
+    expectNoLeak('hook uninstall', leaky.run(['hook', 'uninstall']));
+    // The planted files are this test's input, not devsecrets' output: out of the file scan below.
+    for (const file of ['config.js', 'encoded.txt', 'staged.js', '.env']) rmSync(leaky.path(file));
   });
 
   it('init --force --yes replaces the planted values without printing them', () => {
