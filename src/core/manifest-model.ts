@@ -39,6 +39,7 @@ export function sha256Hex(text: string): string {
  */
 export function manifestFromDocument(document: ManifestDocument, path: string, root: string, textSha256: string): Manifest {
   const ttl = document.ttl ?? DEFAULT_TTL;
+  let digest: string | undefined;
   return {
     path,
     root,
@@ -47,7 +48,11 @@ export function manifestFromDocument(document: ManifestDocument, path: string, r
     ttlMs: parseDurationMs(ttl),
     forbid: (document.forbid ?? []).map((source) => compileForbidRule(source) as ForbidRule),
     vars: document.vars,
-    digest: digestOf(document),
+    // Worked out on first use: `run` never needs it, and it costs most for the largest manifests.
+    get digest() {
+      digest ??= digestOf(document);
+      return digest;
+    },
     textSha256,
   };
 }

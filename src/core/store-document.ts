@@ -157,11 +157,15 @@ export function versionDriftError(document: StoreDocument, manifestVersion: numb
   );
 }
 
-/** Time left before expiry, for people: `29d`, `5h`, `12m`, or `expired`. */
+/** Time left before expiry, for people, in its two largest units: `29d 23h`, `5h 2m`, `12m`, `<1m`, or `expired`. */
 export function timeLeft(document: StoreDocument, now: Date): string {
   const ms = Date.parse(document.expiresAt) - now.getTime();
   if (ms <= 0) return 'expired';
   const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]];
-  for (const [unit, size] of units) if (ms >= size) return `${Math.floor(ms / size)}${unit}`;
-  return '<1m';
+  const index = units.findIndex(([, size]) => ms >= size);
+  if (index === -1) return '<1m';
+  const [unit, size] = units[index]!;
+  const next = units[index + 1];
+  const rest = next === undefined ? 0 : Math.floor((ms % size) / next[1]);
+  return `${Math.floor(ms / size)}${unit}${rest > 0 ? ` ${rest}${next![0]}` : ''}`;
 }

@@ -162,7 +162,7 @@ describe('devsecrets ls', () => {
     const result = project.run(['ls']);
 
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^devsecrets: the store expires in 29d \(\d{4}-[^)]+\)\n$/);
+    expect(result.stderr).toMatch(/^devsecrets: the store expires in 29d 23h \(\d{4}-[^)]+\)\n$/);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^NAME\s+TYPE\s+ORIGIN\s+VALUE$/);
     expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual(Object.keys(STANDARD_MANIFEST.vars).sort());

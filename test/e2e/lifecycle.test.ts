@@ -81,7 +81,7 @@ describe('expiry', () => {
     project.writeManifest(STANDARD_MANIFEST);
     expect(project.run(['rotate']).code).toBe(0);
     expect(project.run(['run', '--', 'true']).code).toBe(0);
-    expect(project.run(['ls']).stderr).toMatch(/the store expires in 29d/);
+    expect(project.run(['ls']).stderr).toMatch(/the store expires in 29d 23h/);
   });
 });
 
