@@ -294,9 +294,7 @@ function bech32Polymod(values: readonly number[]): number {
   for (const value of values) {
     const top = checksum >>> 25;
     checksum = ((checksum & 0x1ffffff) << 5) ^ value;
-    BECH32_GENERATORS.forEach((generator, bit) => {
-      if ((top >>> bit) & 1) checksum ^= generator;
-    });
+    for (let bit = 0; bit < 5; bit += 1) if ((top >>> bit) & 1) checksum ^= BECH32_GENERATORS[bit]!;
   }
   return checksum >>> 0;
 }
