@@ -7,7 +7,7 @@
  * TMPDIR.
  */
 import { randomInt } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -342,6 +342,15 @@ DATABASE_URL="${PLANT_URL}"
       const refused = imported.run(['import', envFile(lines), '--delete']);
       expect(refused.code).toBe(3);
       expectNoLeak(`import refusing ${lines[0]!.split('=')[0]}`, refused);
+    }
+    // --delete of a file whose plaintext would survive: links live beside the inputs, outside the scanned folders.
+    const linked = envFile([`STRIPE_KEY=${PLANT}`]);
+    symlinkSync(linked, `${linked}.symlink`);
+    linkSync(linked, `${linked}.hardlink`);
+    for (const path of [`${linked}.symlink`, `${linked}.hardlink`]) {
+      const refused = imported.run(['import', path, '--delete']);
+      expect(refused.code).toBe(2);
+      expectNoLeak('import --delete of a link', refused);
     }
 
     const destroyed = plantedProject();

@@ -1,6 +1,6 @@
 // The store's lifecycle: rotate, expiry, sync after a manifest change, import from a
 // dotenv file, destroy.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, symlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupProjects, createProject, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
 
@@ -182,6 +182,31 @@ describe('devsecrets import', () => {
     expect(result.stderr).not.toContain('abcdefghijklmnopqrstuvwx');
     expect(existsSync(project.path('.env'))).toBe(true);
     expect(project.run(['ls', '--json']).stdout).toBe(before);
+  });
+  it.each([
+    ['a symbolic link', (project: Project) => symlinkSync(project.path('real.env'), project.path('.env')), 'is a symbolic link', /delete the real file yourself/],
+    ['a file with another hard link', (project: Project) => linkSync(project.path('real.env'), project.path('.env')), 'has 2 hard links', /under every one of its names/],
+  ])('refuses --delete up front for %s (exit 2); nothing is imported or deleted', (_what, link, problem, hint) => {
+    const project = initialised();
+    const before = project.run(['ls', '--json']).stdout;
+    project.write('real.env', dotenv);
+    link(project);
+
+    const result = project.run(['import', '.env', '--delete']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`devsecrets: error: refusing --delete, nothing imported: .env ${problem}`);
+    expect(result.stderr).toMatch(/devsecrets: hint: import without --delete/);
+    expect(result.stderr).toMatch(hint);
+    expect(result.stderr).not.toContain('Imp0rted-Passw0rd-77');
+    expect(project.read('.env')).toBe(dotenv);
+    expect(project.read('real.env')).toBe(dotenv);
+    expect(project.run(['ls', '--json']).stdout).toBe(before);
+    expect(project.read('.devsecrets', 'audit.log')).not.toContain('"action":"import"');
+
+    const kept = project.run(['import', '.env']);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(get(project, 'API_TIMEOUT')).toBe('45\n');
   });
 });
 
