@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { DevsecretsError } from '../core/errors.js';
 import type { AgeKeyPair } from './age-cipher.js';
+import type { Keychain } from './keychain.js';
 import { fallbackIdentityPath, readIdentityFile, writeIdentityFile, deleteIdentityFile } from './identity-file.js';
 
 export type IdentityLocation = 'keychain' | 'file';
@@ -123,6 +124,50 @@ function pendingId(storeId: string): string {
 }
 
 /**
+ * Deleting a store's identity together with the pending successor an interrupted
+ * `rotate --identity` may have left, in two steps: preparing checks that the place is
+ * reachable (the keychain answers), so that `destroy` can refuse before it deletes
+ * anything; the returned function then deletes both.
+ * @returns the deletion; it resolves to whether a pending identity was there too
+ * @throws DevsecretsError `KEYCHAIN_UNAVAILABLE` (exit 4) when the identity is in the keychain and it cannot be reached
+ */
+export async function prepareIdentityRemoval(storeId: string, location: IdentityLocation, env: NodeJS.ProcessEnv): Promise<() => Promise<boolean>> {
+  if (location === 'file') {
+    const current = fallbackIdentityPath(env, storeId);
+    const pending = fallbackIdentityPath(env, pendingId(storeId));
+    return async () => {
+      await deleteIdentityFile(current);
+      return deleteIdentityFile(pending);
+    };
+  }
+  const keychain = await reachKeychain(env, 'deleted');
+  return async () => {
+    await keychain.delete(storeId);
+    return keychain.delete(pendingId(storeId));
+  };
+}
+
+/**
+ * The keychain, for changing a store's identity there; `undone` says what did not happen when it cannot be reached.
+ * @throws DevsecretsError `KEYCHAIN_UNAVAILABLE` with `DEVSECRETS_KEYCHAIN=off` or when no keychain answers
+ */
+async function reachKeychain(env: NodeJS.ProcessEnv, undone: string): Promise<Keychain> {
+  if (keychainDisabled(env)) {
+    throw new DevsecretsError('KEYCHAIN_UNAVAILABLE', `this store's identity is in the OS keychain, but DEVSECRETS_KEYCHAIN=off; nothing was ${undone}`, {
+      hint: 'unset DEVSECRETS_KEYCHAIN and try again',
+    });
+  }
+  const { openKeychain } = await import('./keychain.js');
+  const keychain = await openKeychain();
+  if (keychain === undefined) {
+    throw new DevsecretsError('KEYCHAIN_UNAVAILABLE', `this store's identity is in the OS keychain, and no keychain answered; nothing was ${undone}`, {
+      hint: 'unlock your keychain (on Linux: start a Secret Service such as gnome-keyring) and try again',
+    });
+  }
+  return keychain;
+}
+
+/**
  * Writes the identity of a store to its place (`slot: 'current'`, replacing what is there)
  * or to the pending place beside it. The place follows the policy above: the explicit
  * `DEVSECRETS_IDENTITY_FILE` (pending: that path + `.next`), else where `location` says.
@@ -141,13 +186,7 @@ export async function writeIdentitySlot(
     await writeIdentityFile(path, pair, new Date(), { replace: true });
     return;
   }
-  const { openKeychain } = await import('./keychain.js');
-  const keychain = await openKeychain();
-  if (keychain === undefined) {
-    throw new DevsecretsError('KEYCHAIN_UNAVAILABLE', 'this store\'s identity is in the OS keychain, and no keychain answered', {
-      hint: 'unlock your keychain and try again; nothing was changed',
-    });
-  }
+  const keychain = await reachKeychain(env, 'changed');
   await keychain.set(id, pair.identity);
 }
 

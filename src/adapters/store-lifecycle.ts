@@ -15,7 +15,8 @@ import { appendAudit } from './audit-log.js';
 import { failpoint } from './failpoint.js';
 import { writeFileAtomic } from './fs-safe.js';
 import {
-  existingExplicitIdentity, identityExists, loadIdentity, removeIdentity, removePendingIdentity, storeIdentity, writeIdentitySlot,
+  existingExplicitIdentity, identityExists, loadIdentity, prepareIdentityRemoval, removeIdentity, removePendingIdentity, storeIdentity,
+  writeIdentitySlot,
   type IdentityLocation, type StoredIdentity,
 } from './identity.js';
 import { fallbackIdentityPath } from './identity-file.js';
@@ -119,11 +120,13 @@ function explainBrokenStore(previous: StoreMeta | undefined): DevsecretsError {
 }
 
 /**
- * Deletes the store, its metadata and its identity (keychain entry or fallback file),
- * after recording the destruction in the audit log, which stays. An identity named by
+ * Deletes the store, its metadata and its identity (keychain entry or fallback file), with
+ * any pending identity an interrupted `rotate --identity` left, after recording the
+ * destruction in the audit log, which stays. An identity named by
  * `DEVSECRETS_IDENTITY_FILE` is the user's own file and is kept.
  * @returns what happened to the identity, for people.
- * @throws DevsecretsError `STORE_MISSING` when there is nothing to delete.
+ * @throws DevsecretsError `STORE_MISSING` when there is nothing to delete; `KEYCHAIN_UNAVAILABLE` when the
+ *   identity is in a keychain that cannot be reached (checked before anything is deleted).
  */
 export async function destroyStore(root: string, env: NodeJS.ProcessEnv): Promise<{ identity: string }> {
   const paths = storePaths(root);
@@ -133,15 +136,18 @@ export async function destroyStore(root: string, env: NodeJS.ProcessEnv): Promis
   // A broken store can still be destroyed; its entry is then unsigned.
   const opened = await openStore(root, env).catch(() => undefined);
   const meta = opened?.meta ?? (await readStoreMeta(root).catch(() => undefined));
+  const explicit = existingExplicitIdentity(env) !== undefined;
+  // Prepared first: a keychain that does not answer must stop destroy before it deletes anything.
+  const removeIdentities = meta === undefined || explicit ? undefined : await prepareIdentityRemoval(meta.storeId, meta.identity, env);
   await appendAudit(root, { action: 'destroy', vars: [] }, { store: meta?.storeId ?? 'unknown', key: opened?.document.auditKey });
   await withStoreLock(root, async () => {
     await rm(paths.store, { force: true });
     await rm(paths.meta, { force: true });
   });
   if (meta === undefined) return { identity: 'no identity (the store metadata was missing, so its identity is unknown)' };
-  if (existingExplicitIdentity(env) !== undefined) return { identity: 'kept the identity file named by DEVSECRETS_IDENTITY_FILE (yours to delete)' };
-  await removeIdentity(meta.storeId, meta.identity, env);
-  return { identity: meta.identity === 'keychain' ? 'its identity in the OS keychain' : `its identity file ${fallbackIdentityPath(env, meta.storeId)}` };
+  if (removeIdentities === undefined) return { identity: 'kept the identity file named by DEVSECRETS_IDENTITY_FILE (yours to delete)' };
+  const pending = (await removeIdentities()) ? ', and the new identity an interrupted rotate --identity left' : '';
+  return { identity: `${meta.identity === 'keychain' ? 'its identity in the OS keychain' : `its identity file ${fallbackIdentityPath(env, meta.storeId)}`}${pending}` };
 }
 
 /**

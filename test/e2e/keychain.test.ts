@@ -60,6 +60,40 @@ describe.skipIf(bus === undefined)('identity in the OS keychain', () => {
     await keychain!.delete(after.storeId);
   });
 
+  it('destroy refuses (exit 4) before deleting anything when the keychain does not answer, then deletes the entry and a pending one', async () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    const env = { DBUS_SESSION_BUS_ADDRESS: bus };
+    expect(project.run(['init'], { env }).code).toBe(0);
+    const { storeId } = JSON.parse(readFileSync(project.path('.devsecrets', 'store.json'), 'utf8')) as { storeId: string };
+    // An interrupted rotation leaves its new identity parked beside the old one.
+    expect(project.run(['rotate', '--identity'], { env: { ...env, DEVSECRETS_FAILPOINT: 'rotate-identity:pending-saved' } }).code).toBe(128 + 9);
+    const keychain = await openKeychain();
+    expect(await keychain!.get(`${storeId}-next`)).toMatch(/^AGE-SECRET-KEY-1/);
+    const log = project.read('.devsecrets', 'audit.log');
+
+    for (const [extra, message, hint] of [
+      [{}, 'no keychain answered; nothing was deleted', 'unlock your keychain'],
+      [{ ...env, DEVSECRETS_KEYCHAIN: 'off' }, 'DEVSECRETS_KEYCHAIN=off; nothing was deleted', 'unset DEVSECRETS_KEYCHAIN'],
+    ] as const) {
+      const refused = project.run(['destroy', '--yes'], { env: extra });
+      expect(refused.code).toBe(4);
+      expect(refused.stderr).toContain("devsecrets: error: this store's identity is in the OS keychain");
+      expect(refused.stderr).toContain(message);
+      expect(refused.stderr).toContain(`devsecrets: hint: ${hint}`);
+      expect(existsSync(project.path('.devsecrets', 'store.age'))).toBe(true);
+      expect(existsSync(project.path('.devsecrets', 'store.json'))).toBe(true);
+      expect(project.read('.devsecrets', 'audit.log')).toBe(log);
+      expect(await keychain!.get(storeId)).toMatch(/^AGE-SECRET-KEY-1/);
+    }
+
+    const destroyed = project.run(['destroy', '--yes'], { env });
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    expect(destroyed.stderr).toContain('its identity in the OS keychain, and the new identity an interrupted rotate --identity left');
+    expect(existsSync(project.path('.devsecrets', 'store.age'))).toBe(false);
+    expect(await keychain!.get(storeId)).toBeUndefined();
+    expect(await keychain!.get(`${storeId}-next`)).toBeUndefined();
+  });
+
   it('rotate --identity replaces the keychain entry and leaves no pending one', async () => {
     const project = createProject({ manifest: STANDARD_MANIFEST });
     const env = { DBUS_SESSION_BUS_ADDRESS: bus };

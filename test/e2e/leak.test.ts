@@ -353,6 +353,16 @@ DATABASE_URL="${PLANT_URL}"
       expectNoLeak('import --delete of a link', refused);
     }
 
+    // A keychain store where no keychain answers: destroy refuses before deleting anything.
+    const keychainless = plantedProject();
+    const metaPath = keychainless.path('.devsecrets', 'store.json');
+    const meta = readFileSync(metaPath, 'utf8');
+    writeFileSync(metaPath, JSON.stringify({ ...(JSON.parse(meta) as object), identity: 'keychain' }));
+    const unreachable = keychainless.run(['destroy', '--yes']);
+    expect(unreachable.code).toBe(4);
+    expectNoLeak('destroy --yes without a keychain', unreachable);
+    writeFileSync(metaPath, meta);
+
     const destroyed = plantedProject();
     projects.splice(projects.indexOf(destroyed), 1);
     expectNoLeak('destroy without --yes', destroyed.run(['destroy']));

@@ -230,4 +230,19 @@ describe('devsecrets destroy', () => {
     expect(project.run(['run', '--', 'true']).code).toBe(4);
     expect(project.run(['destroy', '--yes']).code).toBe(4);
   });
+
+  it('also deletes the new identity an interrupted rotate --identity left', () => {
+    const project = initialised();
+    const identity = project.identityFile();
+    const pending = identity.replace(/\.txt$/, '-next.txt');
+    expect(project.run(['rotate', '--identity'], { env: { DEVSECRETS_FAILPOINT: 'rotate-identity:pending-saved' } }).code).toBe(128 + 9);
+    expect(existsSync(pending)).toBe(true);
+
+    const result = project.run(['destroy', '--yes']);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`its identity file ${identity}, and the new identity an interrupted rotate --identity left`);
+    expect(existsSync(identity)).toBe(false);
+    expect(existsSync(pending)).toBe(false);
+  });
 });
