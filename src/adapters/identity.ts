@@ -24,7 +24,8 @@ export interface StoredIdentity {
   notice?: string;
 }
 
-function explicitFile(env: NodeJS.ProcessEnv): string | undefined {
+/** The identity file named by `DEVSECRETS_IDENTITY_FILE` (the user's own), when the variable is set. */
+export function explicitIdentityFile(env: NodeJS.ProcessEnv): string | undefined {
   const path = env.DEVSECRETS_IDENTITY_FILE;
   return path === undefined || path === '' ? undefined : path;
 }
@@ -38,7 +39,7 @@ function keychainDisabled(env: NodeJS.ProcessEnv): boolean {
  * @throws DevsecretsError `IDENTITY_MISSING` / `FILE_PERMISSIONS` / `KEYCHAIN_UNAVAILABLE` (exit 4).
  */
 export async function loadIdentity(storeId: string, location: IdentityLocation, env: NodeJS.ProcessEnv): Promise<string> {
-  const explicit = explicitFile(env);
+  const explicit = explicitIdentityFile(env);
   if (explicit !== undefined) return readIdentityFile(explicit);
   if (location === 'file') return readIdentityFile(fallbackIdentityPath(env, storeId));
   if (keychainDisabled(env)) {
@@ -67,7 +68,7 @@ export async function loadIdentity(storeId: string, location: IdentityLocation, 
  * @throws DevsecretsError when the chosen place cannot be written.
  */
 export async function storeIdentity(storeId: string, pair: AgeKeyPair, env: NodeJS.ProcessEnv): Promise<StoredIdentity> {
-  const explicit = explicitFile(env);
+  const explicit = explicitIdentityFile(env);
   if (explicit !== undefined) {
     await writeIdentityFile(explicit, pair);
     return { location: 'file', path: explicit };
@@ -89,7 +90,7 @@ export async function storeIdentity(storeId: string, pair: AgeKeyPair, env: Node
 
 /** The identity file named by `DEVSECRETS_IDENTITY_FILE`, when it is set and exists. */
 export function existingExplicitIdentity(env: NodeJS.ProcessEnv): string | undefined {
-  const explicit = explicitFile(env);
+  const explicit = explicitIdentityFile(env);
   return explicit !== undefined && existsSync(explicit) ? explicit : undefined;
 }
 
@@ -169,8 +170,9 @@ async function reachKeychain(env: NodeJS.ProcessEnv, undone: string): Promise<Ke
 
 /**
  * Writes the identity of a store to its place (`slot: 'current'`, replacing what is there)
- * or to the pending place beside it. The place follows the policy above: the explicit
- * `DEVSECRETS_IDENTITY_FILE` (pending: that path + `.next`), else where `location` says.
+ * or to the pending place beside it, in the keychain or the fallback files as `location`
+ * says. Never for a `DEVSECRETS_IDENTITY_FILE`, which is the user's to manage.
+ * @throws DevsecretsError `KEYCHAIN_UNAVAILABLE` when the keychain cannot be reached
  */
 export async function writeIdentitySlot(
   storeId: string,
@@ -179,11 +181,9 @@ export async function writeIdentitySlot(
   pair: AgeKeyPair,
   slot: 'current' | 'pending',
 ): Promise<void> {
-  const explicit = explicitFile(env);
   const id = slot === 'pending' ? pendingId(storeId) : storeId;
-  if (explicit !== undefined || location === 'file') {
-    const path = explicit === undefined ? fallbackIdentityPath(env, id) : slot === 'pending' ? `${explicit}.next` : explicit;
-    await writeIdentityFile(path, pair, new Date(), { replace: true });
+  if (location === 'file') {
+    await writeIdentityFile(fallbackIdentityPath(env, id), pair, new Date(), { replace: true });
     return;
   }
   const keychain = await reachKeychain(env, 'changed');
@@ -192,10 +192,5 @@ export async function writeIdentitySlot(
 
 /** Removes the pending identity of a store, if there is one (a finished or crashed rotation). */
 export async function removePendingIdentity(storeId: string, location: IdentityLocation, env: NodeJS.ProcessEnv): Promise<void> {
-  const explicit = explicitFile(env);
-  if (explicit !== undefined) {
-    await deleteIdentityFile(`${explicit}.next`);
-    return;
-  }
   await removeIdentity(pendingId(storeId), location, env);
 }

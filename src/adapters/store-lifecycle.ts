@@ -15,7 +15,7 @@ import { appendAudit } from './audit-log.js';
 import { failpoint } from './failpoint.js';
 import { writeFileAtomic } from './fs-safe.js';
 import {
-  existingExplicitIdentity, identityExists, loadIdentity, prepareIdentityRemoval, removeIdentity, removePendingIdentity, storeIdentity,
+  existingExplicitIdentity, explicitIdentityFile, identityExists, loadIdentity, prepareIdentityRemoval, removeIdentity, removePendingIdentity, storeIdentity,
   writeIdentitySlot,
   type IdentityLocation, type StoredIdentity,
 } from './identity.js';
@@ -157,9 +157,12 @@ export async function destroyStore(root: string, env: NodeJS.ProcessEnv): Promis
  * place, the metadata name the new recipient, and the store drop the old recipient. A crash
  * anywhere leaves a store the identity in place opens. `DEVSECRETS_FAILPOINT` names the
  * step to crash at, for the tests that prove it.
+ * @throws DevsecretsError `USAGE` (exit 2) when `DEVSECRETS_IDENTITY_FILE` is set: that file is the user's, and
+ *   other stores may share it (`init` adopts an existing file), so it is never replaced
  */
 export async function rotateIdentity(manifest: Manifest, env: NodeJS.ProcessEnv): Promise<{ location: IdentityLocation }> {
   const root = manifest.root;
+  if (explicitIdentityFile(env) !== undefined) throw await userIdentityRefusal(root, env);
   return withStoreLock(root, async () => {
     const { meta, document, identity } = await openWithIdentity(root, env);
     // The current identity, not the metadata's recipient: see updateStore.
@@ -186,5 +189,17 @@ export async function rotateIdentity(manifest: Manifest, env: NodeJS.ProcessEnv)
     await removePendingIdentity(meta.storeId, meta.identity, env);
     await recordAccess(root, document, { action: 'rotate', vars: [] });
     return { location: meta.identity };
+  });
+}
+
+/** Why `rotate --identity` leaves a `DEVSECRETS_IDENTITY_FILE` alone, and how to rotate anyway. */
+async function userIdentityRefusal(root: string, env: NodeJS.ProcessEnv): Promise<DevsecretsError> {
+  const meta = await readStoreMeta(root).catch(() => undefined);
+  const handOver = meta === undefined ? undefined : meta.identity === 'keychain'
+    ? 'unset DEVSECRETS_IDENTITY_FILE (this store\'s identity is also in the OS keychain) and run devsecrets rotate --identity'
+    : `copy the file to ${fallbackIdentityPath(env, meta.storeId)} (mode 0600), unset DEVSECRETS_IDENTITY_FILE and run devsecrets rotate --identity`;
+  const fresh = 'make a new key with age-keygen and start a store on it (DEVSECRETS_IDENTITY_FILE=NEW devsecrets init --force; values you set are lost)';
+  return new DevsecretsError('USAGE', 'rotate --identity never replaces the identity file named by DEVSECRETS_IDENTITY_FILE: it is yours to manage, and other stores may share it', {
+    hint: handOver === undefined ? fresh : `to let devsecrets manage this store's identity, ${handOver}; or ${fresh}`,
   });
 }

@@ -323,6 +323,9 @@ describe('a planted secret never leaks', () => {
     for (const args of [['rotate', '--identity'], ['audit'], ['audit', '--json'], ['audit', '--verify'], ['rotate'], ['rotate', 'STRIPE_KEY', 'DATABASE_URL'], ['rotate', 'NOPE']]) {
       expectNoLeak(args.join(' '), rotated.run(args));
     }
+    const userFile = rotated.run(['rotate', '--identity'], { env: { DEVSECRETS_IDENTITY_FILE: rotated.identityFile() } });
+    expect(userFile.code).toBe(2);
+    expectNoLeak('rotate --identity with DEVSECRETS_IDENTITY_FILE', userFile);
 
     const synced = plantedProject();
     synced.writeManifest({ ...STANDARD_MANIFEST, version: 2, vars: { ...STANDARD_MANIFEST.vars, STRIPE_KEY: { type: 'token', prefix: 'sk_test_', length: 40, secret: true } } });
