@@ -25,7 +25,12 @@ describe('devsecrets rotate', () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('devsecrets: rotated: ');
+    const rotated = /devsecrets: rotated: (.*)/.exec(result.stderr)?.[1]?.split(', ');
+    expect(rotated).toEqual(expect.arrayContaining(['DATABASE_URL', 'SESSION_KEY', 'ADMIN_EMAIL']));
+    // Values with a default come out the same: counted, not listed as changed.
+    expect(rotated).not.toContain('API_TIMEOUT');
+    expect(rotated).not.toContain('LOG_LEVEL');
+    expect(result.stderr).toContain('devsecrets: 2 regenerated values came out unchanged (a default, or a type with few values)');
     expect(result.stderr).toContain('kept values you set: STRIPE_KEY');
     expect(result.stderr).toMatch(/the store now expires on \d{4}-/);
     expect(get(project, 'DATABASE_URL')).not.toBe(before.url);
@@ -46,6 +51,18 @@ describe('devsecrets rotate', () => {
     expect(get(project, 'STRIPE_KEY')).toMatch(/^sk_test_FAKE/);
     expect(get(project, 'DATABASE_URL')).toBe(url);
     expect(project.run(['ls', '--json']).stdout).toContain('"origin": "generated"');
+  });
+
+  it('says so when no named value could change', () => {
+    const project = initialised();
+
+    const result = project.run(['rotate', 'API_TIMEOUT']);
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('rotated:');
+    expect(result.stderr).toContain('devsecrets: no value changed');
+    expect(result.stderr).toContain('devsecrets: 1 regenerated value came out unchanged');
+    expect(get(project, 'API_TIMEOUT')).toBe('30\n');
   });
 
   it('--seed makes rotation reproducible; an unknown name is refused (exit 3)', () => {
