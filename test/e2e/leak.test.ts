@@ -323,6 +323,14 @@ describe('a planted secret never leaks', () => {
     for (const args of [['rotate', '--identity'], ['audit'], ['audit', '--json'], ['audit', '--verify'], ['rotate'], ['rotate', 'STRIPE_KEY', 'DATABASE_URL'], ['rotate', 'NOPE']]) {
       expectNoLeak(args.join(' '), rotated.run(args));
     }
+    // A log whose head is gone, then a log cut short: verification fails without quoting anything.
+    rmSync(rotated.path('.devsecrets', 'audit.head'));
+    for (const args of [['audit', '--verify'], ['audit', '--verify', '--json'], ['audit']]) expectNoLeak(`${args.join(' ')} without a head`, rotated.run(args));
+    expect(rotated.run(['get', 'LOG_LEVEL']).code).toBe(0);
+    writeFileSync(rotated.path('.devsecrets', 'audit.log'), readFileSync(rotated.path('.devsecrets', 'audit.log'), 'utf8').split('\n').slice(0, 2).join('\n'));
+    const cut = rotated.run(['audit', '--verify']);
+    expect(cut.code).toBe(1);
+    expectNoLeak('audit --verify of a cut log', cut);
     const userFile = rotated.run(['rotate', '--identity'], { env: { DEVSECRETS_IDENTITY_FILE: rotated.identityFile() } });
     expect(userFile.code).toBe(2);
     expectNoLeak('rotate --identity with DEVSECRETS_IDENTITY_FILE', userFile);
