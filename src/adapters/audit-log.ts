@@ -1,13 +1,16 @@
 /**
- * Appending to and reading `.devsecrets/audit.log`. Appends are serialised by their own
- * lock (not the store's, so `run` never waits on a long store write), and each reads only
- * the log's last line, so the cost of an entry does not grow with the log.
+ * Appending to and reading `.devsecrets/audit.log` and its head `.devsecrets/audit.head`.
+ * Appends are serialised by their own lock (not the store's, so `run` never waits on a
+ * long store write), and each reads only the log's last line and the small head, so the
+ * cost of an entry does not grow with the log. The head is replaced after the line is
+ * written (temp file and rename, without fsync: a crash in between leaves a line past the
+ * head, which verification allows).
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { nextAuditLine, type AuditEvent } from '../core/audit.js';
-import { withLockFile } from './fs-safe.js';
+import { auditHeadFor, joinAuditFiles, nextAuditLine, type AuditEvent } from '../core/audit.js';
+import { errorCode, PRIVATE_FILE_MODE, withLockFile } from './fs-safe.js';
 import { storePaths } from './store-files.js';
 
 /** Who signs an entry: the store it belongs to, and its audit key when the store could be opened. */
@@ -20,20 +23,40 @@ export interface AuditSigner {
 export async function appendAudit(root: string, event: AuditEvent, signer: AuditSigner): Promise<void> {
   const paths = storePaths(root);
   await withLockFile(join(paths.dir, 'audit.lock'), async () => {
-    const fd = openSync(paths.audit, 'a+', 0o600);
+    const context = { time: new Date(), pid: process.pid, user: currentUser(), ...signer };
+    const fd = openSync(paths.audit, 'a+', PRIVATE_FILE_MODE);
+    let line: string;
     try {
-      const line = nextAuditLine(lastLine(fd), event, { time: new Date(), pid: process.pid, user: currentUser(), ...signer });
+      line = nextAuditLine(lastLine(fd), event, context, readIfExists(paths.auditHead));
       writeSync(fd, `${line}\n`);
     } finally {
       closeSync(fd);
     }
+    // One writer at a time under the lock, so the temp file's name can be fixed.
+    const temp = `${paths.auditHead}.tmp`;
+    writeFileSync(temp, auditHeadFor(line, context), { mode: PRIVATE_FILE_MODE });
+    renameSync(temp, paths.auditHead);
   });
 }
 
-/** The whole log, or undefined when there is none. */
+/**
+ * The log and its head as one text (see `joinAuditFiles`), or undefined when neither exists.
+ * @throws the underlying Node.js file-system error for failures other than a missing file
+ */
 export function readAuditLog(root: string): string | undefined {
-  const path = storePaths(root).audit;
-  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  const paths = storePaths(root);
+  const log = readIfExists(paths.audit);
+  const head = readIfExists(paths.auditHead);
+  return log === undefined && head === undefined ? undefined : joinAuditFiles({ log, head });
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 /** The log's last line (without its newline), reading backwards from the end in blocks. */

@@ -1,5 +1,5 @@
-/** Reading a dotenv file someone named on the command line (`check --env-file`, `init --from`). */
-import { readFileSync, unlinkSync } from 'node:fs';
+/** Reading a dotenv file someone named on the command line (`check --env-file`, `init --from`, `import`), and deleting it after `import --delete`. */
+import { lstatSync, readFileSync, unlinkSync } from 'node:fs';
 import { dotenvToRecord, parseDotenv, type DotenvEntry } from '../core/dotenv.js';
 import { DevsecretsError } from '../core/errors.js';
 
@@ -20,6 +20,27 @@ export function readEnvFile(path: string): DotenvEntry[] {
 /** The file's variables, later definitions winning. */
 export function readEnvFileValues(path: string): Record<string, string> {
   return dotenvToRecord(readEnvFile(path));
+}
+
+/**
+ * Refuses `--delete` for a file whose plaintext would survive its deletion: a symbolic link
+ * (the file it points to stays) or a file with other hard links (its content stays under
+ * the other names). A missing file passes: reading it reports that.
+ * @throws DevsecretsError `USAGE` (exit 2) naming the problem; `shown` is the name the person gave.
+ */
+export function checkDeletable(path: string, shown: string): void {
+  const stats = lstatSync(path, { throwIfNoEntry: false });
+  if (stats === undefined) return;
+  const refuse = (problem: string, hint: string): DevsecretsError =>
+    new DevsecretsError('USAGE', `refusing --delete, nothing imported: ${shown} ${problem}`, { path, hint });
+  if (stats.isSymbolicLink()) {
+    throw refuse('is a symbolic link, and deleting it would leave the plaintext in the file it points to',
+      'import without --delete, then delete the real file yourself');
+  }
+  if (stats.nlink > 1) {
+    throw refuse(`has ${stats.nlink} hard links, and deleting this name would leave the plaintext under the others`,
+      'import without --delete, then delete the file yourself under every one of its names');
+  }
 }
 
 /** Deletes a plaintext env file once its values are safely in the store. */

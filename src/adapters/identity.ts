@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { DevsecretsError } from '../core/errors.js';
 import type { AgeKeyPair } from './age-cipher.js';
+import type { Keychain } from './keychain.js';
 import { fallbackIdentityPath, readIdentityFile, writeIdentityFile, deleteIdentityFile } from './identity-file.js';
 
 export type IdentityLocation = 'keychain' | 'file';
@@ -23,7 +24,8 @@ export interface StoredIdentity {
   notice?: string;
 }
 
-function explicitFile(env: NodeJS.ProcessEnv): string | undefined {
+/** The identity file named by `DEVSECRETS_IDENTITY_FILE` (the user's own), when the variable is set. */
+export function explicitIdentityFile(env: NodeJS.ProcessEnv): string | undefined {
   const path = env.DEVSECRETS_IDENTITY_FILE;
   return path === undefined || path === '' ? undefined : path;
 }
@@ -37,7 +39,7 @@ function keychainDisabled(env: NodeJS.ProcessEnv): boolean {
  * @throws DevsecretsError `IDENTITY_MISSING` / `FILE_PERMISSIONS` / `KEYCHAIN_UNAVAILABLE` (exit 4).
  */
 export async function loadIdentity(storeId: string, location: IdentityLocation, env: NodeJS.ProcessEnv): Promise<string> {
-  const explicit = explicitFile(env);
+  const explicit = explicitIdentityFile(env);
   if (explicit !== undefined) return readIdentityFile(explicit);
   if (location === 'file') return readIdentityFile(fallbackIdentityPath(env, storeId));
   if (keychainDisabled(env)) {
@@ -66,7 +68,7 @@ export async function loadIdentity(storeId: string, location: IdentityLocation, 
  * @throws DevsecretsError when the chosen place cannot be written.
  */
 export async function storeIdentity(storeId: string, pair: AgeKeyPair, env: NodeJS.ProcessEnv): Promise<StoredIdentity> {
-  const explicit = explicitFile(env);
+  const explicit = explicitIdentityFile(env);
   if (explicit !== undefined) {
     await writeIdentityFile(explicit, pair);
     return { location: 'file', path: explicit };
@@ -88,7 +90,7 @@ export async function storeIdentity(storeId: string, pair: AgeKeyPair, env: Node
 
 /** The identity file named by `DEVSECRETS_IDENTITY_FILE`, when it is set and exists. */
 export function existingExplicitIdentity(env: NodeJS.ProcessEnv): string | undefined {
-  const explicit = explicitFile(env);
+  const explicit = explicitIdentityFile(env);
   return explicit !== undefined && existsSync(explicit) ? explicit : undefined;
 }
 
@@ -123,9 +125,54 @@ function pendingId(storeId: string): string {
 }
 
 /**
+ * Deleting a store's identity together with the pending successor an interrupted
+ * `rotate --identity` may have left, in two steps: preparing checks that the place is
+ * reachable (the keychain answers), so that `destroy` can refuse before it deletes
+ * anything; the returned function then deletes both.
+ * @returns the deletion; it resolves to whether a pending identity was there too
+ * @throws DevsecretsError `KEYCHAIN_UNAVAILABLE` (exit 4) when the identity is in the keychain and it cannot be reached
+ */
+export async function prepareIdentityRemoval(storeId: string, location: IdentityLocation, env: NodeJS.ProcessEnv): Promise<() => Promise<boolean>> {
+  if (location === 'file') {
+    const current = fallbackIdentityPath(env, storeId);
+    const pending = fallbackIdentityPath(env, pendingId(storeId));
+    return async () => {
+      await deleteIdentityFile(current);
+      return deleteIdentityFile(pending);
+    };
+  }
+  const keychain = await reachKeychain(env, 'deleted');
+  return async () => {
+    await keychain.delete(storeId);
+    return keychain.delete(pendingId(storeId));
+  };
+}
+
+/**
+ * The keychain, for changing a store's identity there; `undone` says what did not happen when it cannot be reached.
+ * @throws DevsecretsError `KEYCHAIN_UNAVAILABLE` with `DEVSECRETS_KEYCHAIN=off` or when no keychain answers
+ */
+async function reachKeychain(env: NodeJS.ProcessEnv, undone: string): Promise<Keychain> {
+  if (keychainDisabled(env)) {
+    throw new DevsecretsError('KEYCHAIN_UNAVAILABLE', `this store's identity is in the OS keychain, but DEVSECRETS_KEYCHAIN=off; nothing was ${undone}`, {
+      hint: 'unset DEVSECRETS_KEYCHAIN and try again',
+    });
+  }
+  const { openKeychain } = await import('./keychain.js');
+  const keychain = await openKeychain();
+  if (keychain === undefined) {
+    throw new DevsecretsError('KEYCHAIN_UNAVAILABLE', `this store's identity is in the OS keychain, and no keychain answered; nothing was ${undone}`, {
+      hint: 'unlock your keychain (on Linux: start a Secret Service such as gnome-keyring) and try again',
+    });
+  }
+  return keychain;
+}
+
+/**
  * Writes the identity of a store to its place (`slot: 'current'`, replacing what is there)
- * or to the pending place beside it. The place follows the policy above: the explicit
- * `DEVSECRETS_IDENTITY_FILE` (pending: that path + `.next`), else where `location` says.
+ * or to the pending place beside it, in the keychain or the fallback files as `location`
+ * says. Never for a `DEVSECRETS_IDENTITY_FILE`, which is the user's to manage.
+ * @throws DevsecretsError `KEYCHAIN_UNAVAILABLE` when the keychain cannot be reached
  */
 export async function writeIdentitySlot(
   storeId: string,
@@ -134,29 +181,16 @@ export async function writeIdentitySlot(
   pair: AgeKeyPair,
   slot: 'current' | 'pending',
 ): Promise<void> {
-  const explicit = explicitFile(env);
   const id = slot === 'pending' ? pendingId(storeId) : storeId;
-  if (explicit !== undefined || location === 'file') {
-    const path = explicit === undefined ? fallbackIdentityPath(env, id) : slot === 'pending' ? `${explicit}.next` : explicit;
-    await writeIdentityFile(path, pair, new Date(), { replace: true });
+  if (location === 'file') {
+    await writeIdentityFile(fallbackIdentityPath(env, id), pair, new Date(), { replace: true });
     return;
   }
-  const { openKeychain } = await import('./keychain.js');
-  const keychain = await openKeychain();
-  if (keychain === undefined) {
-    throw new DevsecretsError('KEYCHAIN_UNAVAILABLE', 'this store\'s identity is in the OS keychain, and no keychain answered', {
-      hint: 'unlock your keychain and try again; nothing was changed',
-    });
-  }
+  const keychain = await reachKeychain(env, 'changed');
   await keychain.set(id, pair.identity);
 }
 
 /** Removes the pending identity of a store, if there is one (a finished or crashed rotation). */
 export async function removePendingIdentity(storeId: string, location: IdentityLocation, env: NodeJS.ProcessEnv): Promise<void> {
-  const explicit = explicitFile(env);
-  if (explicit !== undefined) {
-    await deleteIdentityFile(`${explicit}.next`);
-    return;
-  }
   await removeIdentity(pendingId(storeId), location, env);
 }

@@ -8,7 +8,8 @@
  *   store.json            0600, non-secret metadata (format, store id, recipient, creation
  *                         time, where the identity is kept)
  *   lock                  present while a devsecrets process writes the store
- *   audit.log             0600
+ *   audit.log             0600, one JSON line per access
+ *   audit.head            0600, the signed sequence number and hash of the log's last line
  * ```
  *
  * Writes are atomic and must happen inside {@link withStoreLock}.
@@ -37,6 +38,7 @@ export interface StorePaths {
   gitignore: string;
   lock: string;
   audit: string;
+  auditHead: string;
 }
 
 /** The metadata file's format this version reads and writes. */
@@ -66,6 +68,7 @@ export function storePaths(root: string): StorePaths {
     gitignore: join(dir, '.gitignore'),
     lock: join(dir, 'lock'),
     audit: join(dir, 'audit.log'),
+    auditHead: join(dir, 'audit.head'),
   };
 }
 

@@ -15,7 +15,8 @@ import { appendAudit } from './audit-log.js';
 import { failpoint } from './failpoint.js';
 import { writeFileAtomic } from './fs-safe.js';
 import {
-  existingExplicitIdentity, identityExists, loadIdentity, removeIdentity, removePendingIdentity, storeIdentity, writeIdentitySlot,
+  existingExplicitIdentity, explicitIdentityFile, identityExists, loadIdentity, prepareIdentityRemoval, removeIdentity, removePendingIdentity, storeIdentity,
+  writeIdentitySlot,
   type IdentityLocation, type StoredIdentity,
 } from './identity.js';
 import { fallbackIdentityPath } from './identity-file.js';
@@ -120,11 +121,13 @@ function explainBrokenStore(previous: StoreMeta | undefined): DevsecretsError {
 }
 
 /**
- * Deletes the store, its metadata and its identity (keychain entry or fallback file),
- * after recording the destruction in the audit log, which stays. An identity named by
+ * Deletes the store, its metadata and its identity (keychain entry or fallback file), with
+ * any pending identity an interrupted `rotate --identity` left, after recording the
+ * destruction in the audit log, which stays. An identity named by
  * `DEVSECRETS_IDENTITY_FILE` is the user's own file and is kept.
  * @returns what happened to the identity, for people.
- * @throws DevsecretsError `STORE_MISSING` when there is nothing to delete.
+ * @throws DevsecretsError `STORE_MISSING` when there is nothing to delete; `KEYCHAIN_UNAVAILABLE` when the
+ *   identity is in a keychain that cannot be reached (checked before anything is deleted).
  */
 export async function destroyStore(root: string, env: NodeJS.ProcessEnv): Promise<{ identity: string }> {
   const paths = storePaths(root);
@@ -134,15 +137,18 @@ export async function destroyStore(root: string, env: NodeJS.ProcessEnv): Promis
   // A broken store can still be destroyed; its entry is then unsigned.
   const opened = await openStore(root, env).catch(() => undefined);
   const meta = opened?.meta ?? (await readStoreMeta(root).catch(() => undefined));
+  const explicit = existingExplicitIdentity(env) !== undefined;
+  // Prepared first: a keychain that does not answer must stop destroy before it deletes anything.
+  const removeIdentities = meta === undefined || explicit ? undefined : await prepareIdentityRemoval(meta.storeId, meta.identity, env);
   await appendAudit(root, { action: 'destroy', vars: [] }, { store: meta?.storeId ?? 'unknown', key: opened?.document.auditKey });
   await withStoreLock(root, async () => {
     await rm(paths.store, { force: true });
     await rm(paths.meta, { force: true });
   });
   if (meta === undefined) return { identity: 'no identity (the store metadata was missing, so its identity is unknown)' };
-  if (existingExplicitIdentity(env) !== undefined) return { identity: 'kept the identity file named by DEVSECRETS_IDENTITY_FILE (yours to delete)' };
-  await removeIdentity(meta.storeId, meta.identity, env);
-  return { identity: meta.identity === 'keychain' ? 'its identity in the OS keychain' : `its identity file ${fallbackIdentityPath(env, meta.storeId)}` };
+  if (removeIdentities === undefined) return { identity: 'kept the identity file named by DEVSECRETS_IDENTITY_FILE (yours to delete)' };
+  const pending = (await removeIdentities()) ? ', and the new identity an interrupted rotate --identity left' : '';
+  return { identity: `${meta.identity === 'keychain' ? 'its identity in the OS keychain' : `its identity file ${fallbackIdentityPath(env, meta.storeId)}`}${pending}` };
 }
 
 /**
@@ -152,9 +158,12 @@ export async function destroyStore(root: string, env: NodeJS.ProcessEnv): Promis
  * place, the metadata name the new recipient, and the store drop the old recipient. A crash
  * anywhere leaves a store the identity in place opens. `DEVSECRETS_FAILPOINT` names the
  * step to crash at, for the tests that prove it.
+ * @throws DevsecretsError `USAGE` (exit 2) when `DEVSECRETS_IDENTITY_FILE` is set: that file is the user's, and
+ *   other stores may share it (`init` adopts an existing file), so it is never replaced
  */
 export async function rotateIdentity(manifest: Manifest, env: NodeJS.ProcessEnv): Promise<{ location: IdentityLocation }> {
   const root = manifest.root;
+  if (explicitIdentityFile(env) !== undefined) throw await userIdentityRefusal(root, env);
   return withStoreLock(root, async () => {
     const { meta, document, identity } = await openWithIdentity(root, env);
     // The current identity, not the metadata's recipient: see updateStore.
@@ -181,5 +190,17 @@ export async function rotateIdentity(manifest: Manifest, env: NodeJS.ProcessEnv)
     await removePendingIdentity(meta.storeId, meta.identity, env);
     await recordAccess(root, document, { action: 'rotate', vars: [] });
     return { location: meta.identity };
+  });
+}
+
+/** Why `rotate --identity` leaves a `DEVSECRETS_IDENTITY_FILE` alone, and how to rotate anyway. */
+async function userIdentityRefusal(root: string, env: NodeJS.ProcessEnv): Promise<DevsecretsError> {
+  const meta = await readStoreMeta(root).catch(() => undefined);
+  const handOver = meta === undefined ? undefined : meta.identity === 'keychain'
+    ? 'unset DEVSECRETS_IDENTITY_FILE (this store\'s identity is also in the OS keychain) and run devsecrets rotate --identity'
+    : `copy the file to ${fallbackIdentityPath(env, meta.storeId)} (mode 0600), unset DEVSECRETS_IDENTITY_FILE and run devsecrets rotate --identity`;
+  const fresh = 'make a new key with age-keygen and start a store on it (DEVSECRETS_IDENTITY_FILE=NEW devsecrets init --force; values you set are lost)';
+  return new DevsecretsError('USAGE', 'rotate --identity never replaces the identity file named by DEVSECRETS_IDENTITY_FILE: it is yours to manage, and other stores may share it', {
+    hint: handOver === undefined ? fresh : `to let devsecrets manage this store's identity, ${handOver}; or ${fresh}`,
   });
 }

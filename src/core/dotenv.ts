@@ -1,8 +1,15 @@
 /**
- * A dotenv parser compatible with the common dialect: `KEY=value`, an optional `export`
- * prefix, `#` comments, single quotes (literal), double quotes (escapes `\n \r \t \\ \"`,
- * may span lines), backticks (literal, may span lines), and unquoted values with trailing
- * comments and whitespace trimmed. Later definitions win, as in dotenv.
+ * A dotenv parser that reads what the `dotenv` npm package (v16/17) reads, and gives the
+ * values it gives: `KEY=value` (or `KEY: value`), an optional `export` prefix, `#` comments,
+ * unquoted values cut at the first `#` and trimmed, single-quoted and backtick-quoted
+ * values taken literally, double-quoted values with only `\n` and `\r` expanded, and
+ * quoted values spanning lines. No `${VAR}` expansion. Later definitions win.
+ *
+ * dotenv never fails: it skips what it cannot read, and reads an unterminated quote as
+ * text. Those are the lines where a file says something other than what its author meant,
+ * so here they are refused, by line number and never by content: a line that is not
+ * `KEY=value`, a quote that is never closed, text after a closing quote, and a quoted
+ * value that starts on the line after its `KEY=`.
  */
 import { DevsecretsError } from './errors.js';
 
@@ -12,54 +19,43 @@ export interface DotenvEntry {
   line: number;
 }
 
-const KEY_RE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*/;
-const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', $: '$' };
+// dotenv's own expression, with capture groups added to tell its parts apart (groups do
+// not change what it matches): 1 the `export KEY=` head, 2 the key, 3 a quoted value, 4 an
+// unquoted value.
+const LINE = /^\s*((?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?))(?:(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`)|([^#\r\n]+))?\s*(?:#.*)?$/gm;
+const QUOTES = new Set(["'", '"', '`']);
 
 /**
  * Parses dotenv text into entries in file order (duplicates kept; use `dotenvToRecord` for the last-wins map).
- * @throws DevsecretsError `ENV_FILE_INVALID` (exit 3) naming the line of an unterminated quote or a line that is not `KEY=value`.
+ * @throws DevsecretsError `ENV_FILE_INVALID` (exit 3) naming the first line dotenv would skip or misread.
  *   Messages carry line numbers only, never content.
  */
 export function parseDotenv(text: string, path: string): DotenvEntry[] {
   const source = text.replace(/\r\n?/g, '\n');
+  const lineAt = lineCounter(source);
   const entries: DotenvEntry[] = [];
-  let offset = 0;
-  let line = 1;
-  while (offset < source.length) {
-    const end = source.indexOf('\n', offset);
-    const rawLine = source.slice(offset, end === -1 ? source.length : end);
-    const startLine = line;
-    const trimmed = rawLine.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) {
-      offset = end === -1 ? source.length : end + 1;
-      line += 1;
-      continue;
+  let end = 0;
+  for (const match of source.matchAll(LINE)) {
+    const [whole, head, name, quoted, unquoted] = match as unknown as [string, string, string, string | undefined, string | undefined];
+    const headStart = match.index + whole.length - whole.trimStart().length;
+    checkSkipped(source, end, headStart, lineAt, path);
+    const line = lineAt(headStart);
+    if (head.includes('\n')) throw badLine(path, line, 'is not KEY=value');
+    const value = quoted ?? unquoted ?? '';
+    const valueStart = headStart + head.length + value.length - value.trimStart().length;
+    const raw = value.trim();
+    // dotenv would read a quoted line after an empty `KEY=` as that key's value.
+    if (quoted !== undefined && lineAt(valueStart) !== line) throw badLine(path, lineAt(valueStart), 'is not KEY=value');
+    if (unquoted !== undefined && QUOTES.has(raw.charAt(0))) {
+      const close = findClosingQuote(source, valueStart);
+      throw close === -1
+        ? badLine(path, line, `has an unterminated ${raw.charAt(0)} quote`)
+        : badLine(path, lineAt(close), 'has text after the closing quote');
     }
-    const key = KEY_RE.exec(rawLine);
-    if (!key) throw badLine(path, startLine, 'is not KEY=value');
-    const valueStart = offset + key[0].length;
-    const quote = source[valueStart];
-    let value: string;
-    let next: number;
-    if (quote === '"' || quote === "'" || quote === '`') {
-      const close = findClosingQuote(source, valueStart + 1, quote);
-      if (close === -1) throw badLine(path, startLine, `has an unterminated ${quote} quote`);
-      const body = source.slice(valueStart + 1, close);
-      value = quote === '"' ? body.replace(/\\(.)/g, (match, char: string) => ESCAPES[char] ?? match) : body;
-      line += countNewlines(body);
-      const restEnd = source.indexOf('\n', close);
-      const rest = source.slice(close + 1, restEnd === -1 ? source.length : restEnd).trim();
-      if (rest !== '' && !rest.startsWith('#')) throw badLine(path, line, 'has text after the closing quote');
-      next = restEnd === -1 ? source.length : restEnd + 1;
-    } else {
-      const lineEnd = end === -1 ? source.length : end;
-      value = source.slice(valueStart, lineEnd).replace(/\s+#.*$/, '').trim();
-      next = lineEnd + 1;
-    }
-    entries.push({ name: key[1]!, value, line: startLine });
-    offset = next;
-    line += 1;
+    entries.push({ name, value: dotenvValue(raw), line });
+    end = match.index + whole.length;
   }
+  checkSkipped(source, end, source.length, lineAt, path);
   return entries;
 }
 
@@ -70,27 +66,45 @@ export function dotenvToRecord(entries: readonly DotenvEntry[]): Record<string, 
   return record;
 }
 
-function findClosingQuote(source: string, from: number, quote: string): number {
-  for (let index = from; index < source.length; index += 1) {
-    const char = source[index];
-    if (quote === '"' && char === '\\') {
-      index += 1;
-    } else if (char === quote) {
-      return index;
-    }
+/** dotenv's value steps, verbatim: strip the surrounding quotes; in double quotes expand `\n` and `\r`. */
+function dotenvValue(raw: string): string {
+  const value = raw.replace(/^(['"`])([\s\S]*)\1$/gm, '$2');
+  return raw[0] === '"' ? value.replace(/\\n/g, '\n').replace(/\\r/g, '\r') : value;
+}
+
+/** Text dotenv passed over between two entries must be blank lines and comments only. */
+function checkSkipped(source: string, from: number, to: number, lineAt: (offset: number) => number, path: string): void {
+  let offset = from;
+  for (const piece of source.slice(from, to).split('\n')) {
+    const trimmed = piece.trim();
+    if (trimmed !== '' && !trimmed.startsWith('#')) throw badLine(path, lineAt(offset), 'is not KEY=value');
+    offset += piece.length + 1;
+  }
+}
+
+/** Where the quote opened at `open` closes, by dotenv's rule (a backslash before the quote keeps it open); -1 when it never does. */
+function findClosingQuote(source: string, open: number): number {
+  const quote = source[open];
+  for (let index = open + 1; index < source.length; index += 1) {
+    if (source[index] === '\\' && source[index + 1] === quote) index += 1;
+    else if (source[index] === quote) return index;
   }
   return -1;
 }
 
-function countNewlines(text: string): number {
-  let count = 0;
-  for (const char of text) if (char === '\n') count += 1;
-  return count;
+/** The 1-based line of an offset; offsets must be asked in increasing order. */
+function lineCounter(source: string): (offset: number) => number {
+  let line = 1;
+  let counted = 0;
+  return (offset) => {
+    for (; counted < offset; counted += 1) if (source[counted] === '\n') line += 1;
+    return line;
+  };
 }
 
 function badLine(path: string, line: number, problem: string): DevsecretsError {
   return new DevsecretsError('ENV_FILE_INVALID', `${path}:${line} ${problem}`, {
     path,
-    hint: 'dotenv lines look like KEY=value, with optional quotes and an optional export prefix',
+    hint: 'dotenv lines look like KEY=value; quote a value that holds # or spans lines, with a kind of quote it does not contain',
   });
 }

@@ -9,7 +9,10 @@ import { seedOf, type StoreDocument } from './store-document.js';
 import { fakeTag, verifyFake } from './types/index.js';
 
 export interface RotateReport {
-  rotated: string[];
+  /** Regenerated, and the value is new. */
+  changed: string[];
+  /** Regenerated, and the value came out as before (a default, or a type with few values). */
+  unchanged: string[];
   /** Person-provided values left as they were (not named). */
   kept: string[];
 }
@@ -29,13 +32,13 @@ export function rotateDocument(document: StoreDocument, manifest: Manifest, name
   }
   const oldSeed = seedOf(document);
   const chosen = new Set(names);
-  const report: RotateReport = { rotated: [], kept: [] };
+  const report: RotateReport = { changed: [], unchanged: [], kept: [] };
   for (const [name, spec] of Object.entries(manifest.vars)) {
     const stored = document.vars[name];
     const generated = stored === undefined || stored.origin === 'generated';
     if (chosen.has(name) || (chosen.size === 0 && generated)) {
       document.vars[name] = generatedVar(name, spec, newSeed, now);
-      report.rotated.push(name);
+      (document.vars[name].value === stored?.value ? report.unchanged : report.changed).push(name);
     } else if (stored !== undefined && generated && verifyFake(name, stored.value, oldSeed, stored.tag)) {
       stored.tag = fakeTag(name, stored.value, newSeed);
     } else if (stored !== undefined && !generated) {

@@ -1,7 +1,8 @@
 // The audit log: every access recorded without values, verified end to end, and safe
 // under concurrent writers.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, cleanupProjects, createProject, STANDARD_MANIFEST, statusOf, type Project } from '../helpers/cli.js';
 
@@ -15,6 +16,14 @@ function runAsync(project: Project, args: string[], input = ''): Promise<number>
     child.once('exit', (code, signal) => resolve(statusOf(code, signal)));
     child.stdin.end(input);
   });
+}
+
+/** The head names the log's last line: its sequence number and hash. */
+function expectHeadAtEnd(project: Project): void {
+  const lines = readFileSync(project.path('.devsecrets', 'audit.log'), 'utf8').trim().split('\n');
+  const head = JSON.parse(project.read('.devsecrets', 'audit.head')) as { seq: number; hash: string };
+  expect(head.seq).toBe(lines.length);
+  expect(head.hash).toBe(createHash('sha256').update(lines.at(-1)!).digest('hex'));
 }
 
 function auditLines(project: Project): Record<string, unknown>[] {
@@ -80,6 +89,90 @@ describe('devsecrets audit', () => {
     expect(doctor.stderr).toContain(`AUDIT_CHAIN_BROKEN audit.log line ${line} `);
   });
 
+  /** A store with four entries; the log and its head, as written. */
+  function fourEntries(): { project: Project; log: string; head: string } {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    expect(project.run(['init']).code).toBe(0);
+    expect(project.run(['run', '--', 'true']).code).toBe(0);
+    expect(project.run(['get', 'PORT']).code).toBe(0);
+    expect(project.run(['get', 'LOG_LEVEL']).code).toBe(0);
+    return { project, log: project.read('.devsecrets', 'audit.log'), head: project.read('.devsecrets', 'audit.head') };
+  }
+
+  /** `audit --verify` and `doctor` both fail with this AUDIT_CHAIN_BROKEN message. */
+  function expectBroken(project: Project, message: string): void {
+    const verify = project.run(['audit', '--verify']);
+    expect(verify.code).toBe(1);
+    expect(verify.stderr).toContain(`AUDIT_CHAIN_BROKEN ${message}`);
+    const doctor = project.run(['doctor']);
+    expect(doctor.code).toBe(1);
+    expect(doctor.stderr).toContain(`AUDIT_CHAIN_BROKEN ${message}`);
+  }
+
+  it('keeps a signed head of the last line in .devsecrets/audit.head (mode 0600)', () => {
+    const { project, log } = fourEntries();
+    const head = JSON.parse(project.read('.devsecrets', 'audit.head')) as Record<string, unknown>;
+    const last = log.trim().split('\n').at(-1)!;
+    expect(head).toEqual({ store: JSON.parse(last).store, seq: 4, hash: createHash('sha256').update(last).digest('hex'), mac: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(statSync(project.path('.devsecrets', 'audit.head')).mode & 0o777).toBe(0o600);
+  });
+
+  it('--verify catches the whole log rewritten under another store id with recomputed hashes', () => {
+    const { project, log } = fourEntries();
+    let prev = '0'.repeat(64);
+    const forged = log.trim().split('\n').map((line) => {
+      const { mac: _mac, ...entry } = JSON.parse(line) as Record<string, unknown>;
+      const rewritten = JSON.stringify({ ...entry, store: 'another-store', prev, mac: '' });
+      prev = createHash('sha256').update(rewritten).digest('hex');
+      return rewritten;
+    });
+    writeFileSync(project.path('.devsecrets', 'audit.log'), `${forged.join('\n')}\n`);
+    expectBroken(project, 'audit.log line 4 is not the line audit.head records (it was edited or replaced)');
+    rmSync(project.path('.devsecrets', 'audit.head'));
+    expectBroken(project, 'audit.head is missing');
+  });
+
+  it.each([
+    ['the last line cut off', (log: string) => `${log.trim().split('\n').slice(0, 3).join('\n')}\n`, 'audit.log line 4 is missing: the log ends after line 3, but audit.head records 4 lines (lines were cut off its end)'],
+    ['the last two lines cut off', (log: string) => `${log.trim().split('\n').slice(0, 2).join('\n')}\n`, 'audit.log line 3 is missing: the log ends after line 2'],
+    ['the log emptied', () => '', 'audit.log line 1 is missing: the log is empty, but audit.head records 4 lines (it was emptied)'],
+  ])('--verify catches %s, and the next entry does not hide it', (_what, cut, message) => {
+    const { project, log } = fourEntries();
+    writeFileSync(project.path('.devsecrets', 'audit.log'), cut(log));
+    expectBroken(project, message);
+    expect(project.run(['run', '--', 'true']).code).toBe(0);
+    expect(project.run(['audit', '--verify']).stderr).toMatch(/AUDIT_CHAIN_BROKEN audit\.log line \d has sequence number 5/);
+  });
+
+  it('--verify catches a removed log, and a removed log and head', () => {
+    const { project } = fourEntries();
+    rmSync(project.path('.devsecrets', 'audit.log'));
+    expectBroken(project, 'audit.log is missing, but audit.head records 4 lines (it was removed)');
+    rmSync(project.path('.devsecrets', 'audit.head'));
+    expectBroken(project, 'audit.log and audit.head are missing, but the store exists (they were removed)');
+  });
+
+  it('a line written past the head (a crash between the two writes) verifies, and the next entry moves the head', () => {
+    const { project, head } = fourEntries();
+    expect(project.run(['get', 'PORT']).code).toBe(0);
+    // The state a crash right after writing line 5 leaves: the head still names line 4.
+    writeFileSync(project.path('.devsecrets', 'audit.head'), head);
+    const verified = project.run(['audit', '--verify']);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stderr).toContain('verified 5 entries');
+    expect(project.run(['doctor']).stderr).not.toContain('AUDIT_CHAIN_BROKEN');
+    expect(project.run(['get', 'PORT']).code).toBe(0);
+    expect(JSON.parse(project.read('.devsecrets', 'audit.head'))).toMatchObject({ seq: 6 });
+  });
+
+  it('a head copied from another project does not verify', () => {
+    const { project } = fourEntries();
+    const other = fourEntries();
+    copyFileSync(other.project.path('.devsecrets', 'audit.head'), project.path('.devsecrets', 'audit.head'));
+    expectBroken(project, 'audit.head does not verify for this store (it was edited or replaced)');
+    expect(existsSync(project.path('.devsecrets', 'audit.log'))).toBe(true);
+  });
+
   it('keeps the record when the store is destroyed; the chain still verifies', () => {
     const project = createProject({ manifest: STANDARD_MANIFEST });
     expect(project.run(['init']).code).toBe(0);
@@ -112,6 +205,7 @@ describe('concurrency', () => {
     expect(project.run(['get', 'B_49']).stdout).toBe('B-value-49\n');
     expect(project.run(['audit', '--verify']).code).toBe(0);
     expect(auditLines(project).filter((entry) => entry.action === 'set')).toHaveLength(100);
+    expectHeadAtEnd(project);
   }, 120_000);
 
   it('concurrent runs append a valid audit chain', async () => {
@@ -121,5 +215,6 @@ describe('concurrency', () => {
     expect(codes.every((code) => code === 0)).toBe(true);
     expect(project.run(['audit', '--verify']).code).toBe(0);
     expect(auditLines(project).filter((entry) => entry.action === 'run')).toHaveLength(12);
+    expectHeadAtEnd(project);
   });
 });

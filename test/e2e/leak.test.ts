@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -360,6 +360,17 @@ describe('a planted secret never leaks', () => {
     for (const args of [['rotate', '--identity'], ['audit'], ['audit', '--json'], ['audit', '--verify'], ['rotate'], ['rotate', 'STRIPE_KEY', 'DATABASE_URL'], ['rotate', 'NOPE']]) {
       expectNoLeak(args.join(' '), rotated.run(args));
     }
+    // A log whose head is gone, then a log cut short: verification fails without quoting anything.
+    rmSync(rotated.path('.devsecrets', 'audit.head'));
+    for (const args of [['audit', '--verify'], ['audit', '--verify', '--json'], ['audit']]) expectNoLeak(`${args.join(' ')} without a head`, rotated.run(args));
+    expect(rotated.run(['get', 'LOG_LEVEL']).code).toBe(0);
+    writeFileSync(rotated.path('.devsecrets', 'audit.log'), readFileSync(rotated.path('.devsecrets', 'audit.log'), 'utf8').split('\n').slice(0, 2).join('\n'));
+    const cut = rotated.run(['audit', '--verify']);
+    expect(cut.code).toBe(1);
+    expectNoLeak('audit --verify of a cut log', cut);
+    const userFile = rotated.run(['rotate', '--identity'], { env: { DEVSECRETS_IDENTITY_FILE: rotated.identityFile() } });
+    expect(userFile.code).toBe(2);
+    expectNoLeak('rotate --identity with DEVSECRETS_IDENTITY_FILE', userFile);
 
     const synced = plantedProject();
     synced.writeManifest({ ...STANDARD_MANIFEST, version: 2, vars: { ...STANDARD_MANIFEST.vars, STRIPE_KEY: { type: 'token', prefix: 'sk_test_', length: 40, secret: true } } });
@@ -380,6 +391,25 @@ DATABASE_URL="${PLANT_URL}"
       expect(refused.code).toBe(3);
       expectNoLeak(`import refusing ${lines[0]!.split('=')[0]}`, refused);
     }
+    // --delete of a file whose plaintext would survive: links live beside the inputs, outside the scanned folders.
+    const linked = envFile([`STRIPE_KEY=${PLANT}`]);
+    symlinkSync(linked, `${linked}.symlink`);
+    linkSync(linked, `${linked}.hardlink`);
+    for (const path of [`${linked}.symlink`, `${linked}.hardlink`]) {
+      const refused = imported.run(['import', path, '--delete']);
+      expect(refused.code).toBe(2);
+      expectNoLeak('import --delete of a link', refused);
+    }
+
+    // A keychain store where no keychain answers: destroy refuses before deleting anything.
+    const keychainless = plantedProject();
+    const metaPath = keychainless.path('.devsecrets', 'store.json');
+    const meta = readFileSync(metaPath, 'utf8');
+    writeFileSync(metaPath, JSON.stringify({ ...(JSON.parse(meta) as object), identity: 'keychain' }));
+    const unreachable = keychainless.run(['destroy', '--yes']);
+    expect(unreachable.code).toBe(4);
+    expectNoLeak('destroy --yes without a keychain', unreachable);
+    writeFileSync(metaPath, meta);
 
     const destroyed = plantedProject();
     projects.splice(projects.indexOf(destroyed), 1);

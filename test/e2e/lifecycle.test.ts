@@ -1,6 +1,6 @@
 // The store's lifecycle: rotate, expiry, sync after a manifest change, import from a
 // dotenv file, destroy.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, symlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupProjects, createProject, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
 
@@ -25,7 +25,12 @@ describe('devsecrets rotate', () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('devsecrets: rotated: ');
+    const rotated = /devsecrets: rotated: (.*)/.exec(result.stderr)?.[1]?.split(', ');
+    expect(rotated).toEqual(expect.arrayContaining(['DATABASE_URL', 'SESSION_KEY', 'ADMIN_EMAIL']));
+    // Values with a default come out the same: counted, not listed as changed.
+    expect(rotated).not.toContain('API_TIMEOUT');
+    expect(rotated).not.toContain('LOG_LEVEL');
+    expect(result.stderr).toContain('devsecrets: 2 regenerated values came out unchanged (a default, or a type with few values)');
     expect(result.stderr).toContain('kept values you set: STRIPE_KEY');
     expect(result.stderr).toMatch(/the store now expires on \d{4}-/);
     expect(get(project, 'DATABASE_URL')).not.toBe(before.url);
@@ -46,6 +51,18 @@ describe('devsecrets rotate', () => {
     expect(get(project, 'STRIPE_KEY')).toMatch(/^sk_test_FAKE/);
     expect(get(project, 'DATABASE_URL')).toBe(url);
     expect(project.run(['ls', '--json']).stdout).toContain('"origin": "generated"');
+  });
+
+  it('says so when no named value could change', () => {
+    const project = initialised();
+
+    const result = project.run(['rotate', 'API_TIMEOUT']);
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('rotated:');
+    expect(result.stderr).toContain('devsecrets: no value changed');
+    expect(result.stderr).toContain('devsecrets: 1 regenerated value came out unchanged');
+    expect(get(project, 'API_TIMEOUT')).toBe('30\n');
   });
 
   it('--seed makes rotation reproducible; an unknown name is refused (exit 3)', () => {
@@ -183,6 +200,31 @@ describe('devsecrets import', () => {
     expect(existsSync(project.path('.env'))).toBe(true);
     expect(project.run(['ls', '--json']).stdout).toBe(before);
   });
+  it.each([
+    ['a symbolic link', (project: Project) => symlinkSync(project.path('real.env'), project.path('.env')), 'is a symbolic link', /delete the real file yourself/],
+    ['a file with another hard link', (project: Project) => linkSync(project.path('real.env'), project.path('.env')), 'has 2 hard links', /under every one of its names/],
+  ])('refuses --delete up front for %s (exit 2); nothing is imported or deleted', (_what, link, problem, hint) => {
+    const project = initialised();
+    const before = project.run(['ls', '--json']).stdout;
+    project.write('real.env', dotenv);
+    link(project);
+
+    const result = project.run(['import', '.env', '--delete']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`devsecrets: error: refusing --delete, nothing imported: .env ${problem}`);
+    expect(result.stderr).toMatch(/devsecrets: hint: import without --delete/);
+    expect(result.stderr).toMatch(hint);
+    expect(result.stderr).not.toContain('Imp0rted-Passw0rd-77');
+    expect(project.read('.env')).toBe(dotenv);
+    expect(project.read('real.env')).toBe(dotenv);
+    expect(project.run(['ls', '--json']).stdout).toBe(before);
+    expect(project.read('.devsecrets', 'audit.log')).not.toContain('"action":"import"');
+
+    const kept = project.run(['import', '.env']);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(get(project, 'API_TIMEOUT')).toBe('45\n');
+  });
 });
 
 describe('devsecrets destroy', () => {
@@ -204,5 +246,20 @@ describe('devsecrets destroy', () => {
     expect(existsSync(identity)).toBe(false);
     expect(project.run(['run', '--', 'true']).code).toBe(4);
     expect(project.run(['destroy', '--yes']).code).toBe(4);
+  });
+
+  it('also deletes the new identity an interrupted rotate --identity left', () => {
+    const project = initialised();
+    const identity = project.identityFile();
+    const pending = identity.replace(/\.txt$/, '-next.txt');
+    expect(project.run(['rotate', '--identity'], { env: { DEVSECRETS_FAILPOINT: 'rotate-identity:pending-saved' } }).code).toBe(128 + 9);
+    expect(existsSync(pending)).toBe(true);
+
+    const result = project.run(['destroy', '--yes']);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`its identity file ${identity}, and the new identity an interrupted rotate --identity left`);
+    expect(existsSync(identity)).toBe(false);
+    expect(existsSync(pending)).toBe(false);
   });
 });

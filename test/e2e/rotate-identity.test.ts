@@ -1,9 +1,9 @@
 // `devsecrets rotate --identity`: a new age identity, and a crash at any step leaves a
 // store that the identity in place opens (safety invariant 6).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { cleanupProjects, createProject, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
 
@@ -45,6 +45,36 @@ describe('devsecrets rotate --identity', () => {
       expect(ageOpens(project, project.identityFile())).toBe(true);
     }
     expect(project.run(['audit', '--verify']).code).toBe(0);
+  });
+
+  it('leaves a DEVSECRETS_IDENTITY_FILE two projects share alone (exit 2), and the hint\'s hand-over rotates one of them', () => {
+    const shared = join(keep, `${Math.random().toString(36).slice(2)}-shared.txt`);
+    const env = { DEVSECRETS_IDENTITY_FILE: shared };
+    const a = createProject({ manifest: STANDARD_MANIFEST });
+    const b = createProject({ manifest: STANDARD_MANIFEST });
+    expect(a.run(['init'], { env }).code).toBe(0);
+    expect(b.run(['init'], { env }).code).toBe(0);
+    const identity = readFileSync(shared, 'utf8');
+
+    const refused = a.run(['rotate', '--identity'], { env });
+
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('devsecrets: error: rotate --identity never replaces the identity file named by DEVSECRETS_IDENTITY_FILE');
+    expect(refused.stderr).toContain(`devsecrets: hint: to let devsecrets manage this store's identity, copy the file to ${a.identityFile()} (mode 0600)`);
+    expect(refused.stderr).toContain('make a new key with age-keygen');
+    expect(readFileSync(shared, 'utf8')).toBe(identity);
+    for (const project of [a, b]) expect(project.run(['run', '--', 'true'], { env }).code).toBe(0);
+
+    mkdirSync(dirname(a.identityFile()), { recursive: true, mode: 0o700 });
+    copyFileSync(shared, a.identityFile());
+    chmodSync(a.identityFile(), 0o600);
+    const rotated = a.run(['rotate', '--identity']);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(a.run(['run', '--', 'true']).code).toBe(0);
+    expect(a.run(['run', '--', 'true'], { env }).code).toBe(4);
+    expect(readFileSync(shared, 'utf8')).toBe(identity);
+    expect(b.run(['run', '--', 'true'], { env }).code).toBe(0);
+    if (hasAge) expect(ageOpens(a, shared)).toBe(false);
   });
 
   it('refuses names or --seed alongside --identity (exit 2)', () => {

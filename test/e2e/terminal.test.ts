@@ -1,5 +1,6 @@
 // Behaviour that depends on a terminal, under a real pseudo-terminal (util-linux `script`).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, cleanupProjects, createProject, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
 
@@ -65,6 +66,27 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     expect(accepted.screen).toContain('fixed: removed !.env (line 2) from services/api/.gitignore');
     expect(project.read('services', 'api', '.gitignore')).toBe('node_modules/\n');
     expect(project.run(['doctor']).stderr).not.toContain('GITIGNORE_UNCOVERED');
+  });
+
+  it('destroy asks on a terminal: no keeps everything, yes deletes the store and its identity', () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    expect(project.run(['init']).code).toBe(0);
+    const identity = project.identityFile();
+
+    const declined = onTerminal(project, ['destroy'], {}, 'n');
+    expect(declined.code).toBe(1);
+    expect(declined.screen).toContain('delete the store and its identity? values you set are lost [y/N]');
+    expect(declined.screen).toContain('nothing deleted');
+    expect(existsSync(project.path('.devsecrets', 'store.age'))).toBe(true);
+    expect(existsSync(identity)).toBe(true);
+    expect(project.read('.devsecrets', 'audit.log')).not.toContain('"action":"destroy"');
+
+    const accepted = onTerminal(project, ['destroy'], {}, 'y');
+    expect(accepted.code).toBe(0);
+    expect(accepted.screen).toContain('deleted the store and its identity file');
+    expect(existsSync(project.path('.devsecrets', 'store.age'))).toBe(false);
+    expect(existsSync(project.path('.devsecrets', 'store.json'))).toBe(false);
+    expect(existsSync(identity)).toBe(false);
   });
 
   it('colours diagnostics on a terminal, never with NO_COLOR', () => {

@@ -40,6 +40,7 @@ describe('store layout', () => {
       gitignore: '/project/.devsecrets/.gitignore',
       lock: '/project/.devsecrets/lock',
       audit: '/project/.devsecrets/audit.log',
+      auditHead: '/project/.devsecrets/audit.head',
     });
   });
 

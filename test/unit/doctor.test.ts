@@ -7,7 +7,7 @@ import {
   classifyPath, diagnose, manifestFactFromError, planFixes, sensitivePaths, storeFactFromError, syncSafely,
   type DoctorFacts, type GitFact, type IgnoreVerdict, type SensitivePath,
 } from '../../src/core/doctor/index.js';
-import { nextAuditLine } from '../../src/core/audit.js';
+import { auditHeadFor, joinAuditFiles, nextAuditLine, type AuditEvent } from '../../src/core/audit.js';
 import { DevsecretsError } from '../../src/core/errors.js';
 import type { Finding } from '../../src/core/findings.js';
 import { parseManifest } from '../../src/core/manifest.js';
@@ -49,6 +49,14 @@ function cleanGit(paths: readonly SensitivePath[] = sensitivePaths({ rootEntries
   return { kind: 'checked', basis: 'git', paths, verdicts, tracked: new Set() };
 }
 
+/** The audit log (and its head) of `document`'s store after `events`. */
+function auditFact(document: StoreDocument, events: AuditEvent[]): DoctorFacts['audit'] {
+  const context = { time: NOW, pid: 1, user: 'dev', store: document.storeId, key: document.auditKey };
+  const lines: string[] = [];
+  for (const event of events) lines.push(nextAuditLine(lines.at(-1), event, context));
+  return { path: `${ROOT}/.devsecrets/audit.log`, text: joinAuditFiles({ log: `${lines.join('\n')}\n`, head: auditHeadFor(lines.at(-1)!, context) }) };
+}
+
 /** A healthy project; each test breaks one thing. */
 function cleanFacts(overrides: Partial<DoctorFacts> = {}): DoctorFacts {
   return {
@@ -61,7 +69,7 @@ function cleanFacts(overrides: Partial<DoctorFacts> = {}): DoctorFacts {
     envFiles: [],
     git: cleanGit(),
     content: { kind: 'skipped' },
-    audit: { path: `${ROOT}/.devsecrets/audit.log`, text: undefined },
+    audit: auditFact(freshDocument(), [{ action: 'init', vars: [] }]),
     ...overrides,
   };
 }
@@ -402,18 +410,20 @@ describe('git', () => {
 });
 
 describe('diagnose: the audit log', () => {
-  const context = (document: StoreDocument) => ({ time: NOW, pid: 1, user: 'dev', store: document.storeId, key: document.auditKey });
-
   it('AUDIT_CHAIN_BROKEN (error) at the first bad line; an intact log is fine', () => {
     const document = freshDocument();
-    const first = nextAuditLine(undefined, { action: 'init', vars: ['A'] }, context(document));
-    const second = nextAuditLine(first, { action: 'get', vars: ['A'] }, context(document));
-    const audit = (text: string) => ({ path: `${ROOT}/.devsecrets/audit.log`, text });
+    const audit = auditFact(document, [{ action: 'init', vars: ['A'] }, { action: 'get', vars: ['A'] }]);
 
-    expect(diagnose(cleanFacts({ store: { kind: 'open', document }, audit: audit(`${first}\n${second}\n`) })).ok).toBe(true);
-    const tampered = diagnose(cleanFacts({ store: { kind: 'open', document }, audit: audit(`${first}\n${second.replace('"get"', '"set"')}\n`) }));
+    expect(diagnose(cleanFacts({ store: { kind: 'open', document }, audit })).ok).toBe(true);
+    const tampered = diagnose(cleanFacts({ store: { kind: 'open', document }, audit: { ...audit, text: audit.text!.replace('\\"get\\"', '\\"set\\"') } }));
     expect(tampered.ok).toBe(false);
     expect(tampered.findings).toEqual([expect.objectContaining({ code: 'AUDIT_CHAIN_BROKEN', level: 'error', path: '.devsecrets/audit.log', message: expect.stringMatching(/^audit\.log line 2 /) })]);
+  });
+
+  it('AUDIT_CHAIN_BROKEN when the store is open but the log and its head are gone; nothing without a store', () => {
+    const removed = diagnose(cleanFacts({ audit: { path: `${ROOT}/.devsecrets/audit.log`, text: undefined } }));
+    expect(removed.findings).toEqual([expect.objectContaining({ code: 'AUDIT_CHAIN_BROKEN', message: 'audit.log and audit.head are missing, but the store exists (they were removed)' })]);
+    expect(codes(diagnose(cleanFacts({ store: { kind: 'missing' }, audit: { path: `${ROOT}/.devsecrets/audit.log`, text: undefined } })).findings)).not.toContain('AUDIT_CHAIN_BROKEN:error:.devsecrets/audit.log');
   });
 });
 

@@ -1,5 +1,5 @@
 /** `devsecrets audit [--verify] [--json]` — show the access log, and prove it was not edited. */
-import { auditChainFinding, verifyAuditLog, type AuditEntry } from '../../core/audit.js';
+import { auditChainFinding, splitAuditFiles, verifyAuditLog, type AuditEntry } from '../../core/audit.js';
 import { ExitCode } from '../../core/errors.js';
 import { toReport, type Finding } from '../../core/findings.js';
 import { readAuditLog } from '../../adapters/audit-log.js';
@@ -15,12 +15,12 @@ export interface AuditOptions {
 export default async function audit(context: CommandContext, options: AuditOptions): Promise<number> {
   const { root } = readManifestFile(context.cwd, context.manifestPath);
   const path = storePaths(root).audit;
-  const text = readAuditLog(root) ?? '';
+  const files = splitAuditFiles(readAuditLog(root));
   // Without the store (destroyed, or no identity here) the chain is still checked; the MACs need its key.
   const current = await openStore(root, context.env)
     .then(({ document }) => ({ store: document.storeId, key: document.auditKey }))
     .catch(() => undefined);
-  const verification = verifyAuditLog(text, current);
+  const verification = verifyAuditLog(files, current);
   const broken = auditChainFinding(verification, path);
   const findings: Finding[] = broken === undefined ? [] : [broken];
   if (context.json) {
@@ -34,7 +34,7 @@ export default async function audit(context: CommandContext, options: AuditOptio
   }
   if (options.verify && verification.broken === undefined) {
     const unsigned = verification.unsigned > 0 ? ` (${verification.unsigned} from earlier stores, checked by the chain only)` : '';
-    context.output.info(`verified ${verification.entries.length} entries${unsigned}${current === undefined ? '; the store could not be opened, so signatures were not checked' : ''}`);
+    context.output.info(`verified ${verification.entries.length} entries${unsigned}${current === undefined ? '; the store could not be opened, so signatures (the head\'s too) were not checked' : ''}`);
   }
   return options.verify && verification.broken !== undefined ? ExitCode.failure : ExitCode.ok;
 }

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { DevsecretsError, type Issue } from '../../core/errors.js';
 import { evaluateValue } from '../../core/evaluate.js';
-import { deleteEnvFile, readEnvFileValues } from '../../adapters/env-file.js';
+import { checkDeletable, deleteEnvFile, readEnvFileValues } from '../../adapters/env-file.js';
 import { loadManifest } from '../../adapters/manifest-file.js';
 import { openStore, updateStore } from '../../adapters/vault.js';
 import type { CommandContext } from '../context.js';
@@ -15,6 +15,7 @@ export default async function importFile(context: CommandContext, file: string, 
   const manifest = await loadManifest(context.cwd, context.manifestPath);
   const path = resolve(context.cwd, file);
   const values = readEnvFileValues(path);
+  if (options.delete) checkDeletable(path, file);
   const names = Object.keys(values);
   if (names.length === 0) throw new DevsecretsError('FAILURE', `${file} defines no variables`, { hint: 'nothing was imported' });
   const unknown = names.filter((name) => !(name in manifest.vars));

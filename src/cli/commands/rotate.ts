@@ -26,9 +26,14 @@ export default async function rotate(context: CommandContext, names: string[], o
   const seed = options.seed === undefined ? randomBytes(32) : parseSeed(options.seed);
   const { report, expiresAt } = await updateStore(manifest, context.env, ({ document }) => {
     const report = rotateDocument(document, manifest, names, seed, new Date());
-    return { result: { report, expiresAt: document.expiresAt }, audit: { action: 'rotate', vars: report.rotated } };
+    return { result: { report, expiresAt: document.expiresAt }, audit: { action: 'rotate', vars: [...report.changed, ...report.unchanged] } };
   });
-  context.output.info(report.rotated.length > 0 ? `rotated: ${report.rotated.join(', ')}` : 'no generated values to rotate');
+  const { changed, unchanged } = report;
+  if (changed.length > 0) context.output.info(`rotated: ${changed.join(', ')}`);
+  else context.output.info(unchanged.length > 0 ? 'no value changed' : 'no generated values to rotate');
+  if (unchanged.length > 0) {
+    context.output.info(`${unchanged.length} regenerated value${unchanged.length === 1 ? '' : 's'} came out unchanged (a default, or a type with few values)`);
+  }
   if (report.kept.length > 0) context.output.info(`kept values you set: ${report.kept.join(', ')} (name them to rotate them too)`);
   context.output.info(`the store now expires on ${expiresAt}`);
 }
