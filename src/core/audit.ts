@@ -22,6 +22,8 @@ export interface AuditEvent {
   vars: string[];
   /** For `run`: the command's name, never its arguments. */
   command?: string;
+  /** For a `run` that decrypted the store and then refused to start: the refusal's code. */
+  refused?: string;
 }
 
 export interface AuditEntry extends AuditEvent {
@@ -62,6 +64,7 @@ export function nextAuditLine(previousLine: string | undefined, event: AuditEven
     action: event.action,
     vars: event.vars,
     ...(event.command === undefined ? {} : { command: event.command }),
+    ...(event.refused === undefined ? {} : { refused: event.refused }),
     pid: context.pid,
     user: context.user,
     store: context.store,
@@ -218,6 +221,7 @@ function parseEntry(line: string): AuditEntry | undefined {
       Number.isSafeInteger(value.seq) && typeof value.time === 'string' && typeof value.action === 'string' &&
       Array.isArray(value.vars) && value.vars.every((name) => typeof name === 'string') &&
       (value.command === undefined || typeof value.command === 'string') &&
+      (value.refused === undefined || typeof value.refused === 'string') &&
       Number.isSafeInteger(value.pid) && typeof value.user === 'string' && typeof value.store === 'string' &&
       typeof value.prev === 'string' && typeof value.mac === 'string';
     return valid ? value : undefined;
@@ -234,6 +238,7 @@ function orderedUnsigned(entry: Omit<AuditEntry, 'mac'>): Omit<AuditEntry, 'mac'
     action: entry.action,
     vars: entry.vars,
     ...(entry.command === undefined ? {} : { command: entry.command }),
+    ...(entry.refused === undefined ? {} : { refused: entry.refused }),
     pid: entry.pid,
     user: entry.user,
     store: entry.store,

@@ -1,6 +1,6 @@
 // The audit log: every access recorded without values, verified end to end, and safe
 // under concurrent writers.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,6 +31,21 @@ function auditLines(project: Project): Record<string, unknown>[] {
 }
 
 describe('devsecrets audit', () => {
+  it('records a run that decrypted the store and then refused to start, with the refusal code', () => {
+    const project = createProject({ manifest: { ...STANDARD_MANIFEST, ttl: '1s' } });
+    expect(project.run(['init']).code).toBe(0);
+    spawnSync('sleep', ['1.2']);
+    expect(project.run(['run', '--', 'true']).code).toBe(4);
+    project.writeManifest({ ...STANDARD_MANIFEST, version: 2 });
+    expect(project.run(['run', '--allow-expired', '--', 'true']).code).toBe(4);
+
+    const [expired, drifted] = auditLines(project).slice(-2);
+    expect(expired).toMatchObject({ action: 'run', command: 'true', refused: 'STORE_EXPIRED' });
+    expect(drifted).toMatchObject({ action: 'run', command: 'true', refused: 'DRIFT_MANIFEST_VERSION' });
+    expect(project.run(['audit']).stdout).toContain('run true (refused: STORE_EXPIRED)');
+    expect(project.run(['audit', '--verify']).code).toBe(0);
+  });
+
   it('records each access with names, the command name, pid and user — never a value or an argument', () => {
     const project = createProject({ manifest: STANDARD_MANIFEST });
     expect(project.run(['init']).code).toBe(0);

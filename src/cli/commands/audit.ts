@@ -40,6 +40,6 @@ export default async function audit(context: CommandContext, options: AuditOptio
 }
 
 function describe(entry: AuditEntry): string {
-  const what = entry.command === undefined ? entry.action : `${entry.action} ${entry.command}`;
+  const what = `${entry.action}${entry.command === undefined ? '' : ` ${entry.command}`}${entry.refused === undefined ? '' : ` (refused: ${entry.refused})`}`;
   return `${entry.time}  ${what.padEnd(12)}  ${entry.user}  pid ${entry.pid}  ${entry.vars.join(', ')}`.trimEnd();
 }

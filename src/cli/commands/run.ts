@@ -1,6 +1,6 @@
 /** `devsecrets run [--prefer-env] [--isolate] [--ephemeral] [--allow-expired] -- CMD [ARGS...]` */
 import { basename } from 'node:path';
-import { buildChildEnv } from '../../core/build-child-env.js';
+import { buildChildEnv, type ChildEnv } from '../../core/build-child-env.js';
 import { DevsecretsError } from '../../core/errors.js';
 import { manifestFromDocument, type Manifest } from '../../core/manifest-model.js';
 import { expiryError, valuesOf, versionDriftError, type StoreDocument } from '../../core/store-document.js';
@@ -24,11 +24,13 @@ interface Source {
   checked: boolean;
   /** The opened store (absent with --ephemeral). */
   document?: StoreDocument;
+  /** Why the store must not be used as it is (expired, synced with an older manifest). */
+  refusal?: DevsecretsError;
 }
 
 export default async function run(context: CommandContext, command: string[], options: RunOptions): Promise<number> {
   const file = readManifestFile(context.cwd, context.manifestPath);
-  const { manifest, values, checked, document } = options.ephemeral ? await ephemeralSource(file) : await storeSource(context, file, options);
+  const { manifest, values, checked, document, refusal } = options.ephemeral ? await ephemeralSource(file) : await storeSource(context, file, options);
   const child = buildChildEnv({
     manifest,
     values,
@@ -36,27 +38,26 @@ export default async function run(context: CommandContext, command: string[], op
     preferEnv: options.preferEnv === true,
     isolate: options.isolate === true,
   });
-  if (!checked) {
-    const { environmentRefusal, evaluateValues } = await import('../../core/evaluate.js');
-    const refusal = environmentRefusal(evaluateValues(manifest, child.resolved), child.unknown);
-    if (refusal !== undefined) throw refusal;
+  const [executable, ...args] = command as [string, ...string[]];
+  const audit = async (vars: string[], refused?: DevsecretsError): Promise<void> => {
+    if (document === undefined) return;
+    await recordAccess(file.root, document, { action: 'run', vars, command: basename(executable), ...(refused ? { refused: refused.code } : {}) }).catch((error: unknown) => {
+      context.output.warn(`could not write the audit entry (${(error as Error).message})`);
+    });
+  };
+  const refused = refusal ?? (checked ? undefined : await valuesRefusal(manifest, child));
+  if (refused !== undefined) {
+    // The store was decrypted all the same: that access is recorded, with why it went no further.
+    await audit(Object.keys(document?.vars ?? {}), refused);
+    throw refused;
   }
   for (const name of child.overridden) context.output.info(`${name}: the store's value overrides the inherited one`);
   for (const name of child.kept) context.output.info(`${name}: keeping the inherited value (--prefer-env)`);
 
-  const [executable, ...args] = command as [string, ...string[]];
   // Spawned first: the audit entry is then written while the child starts, on the other
   // core, so the log costs `run` next to no start-up time.
   const running = runChild(executable, args, child.env);
-  if (document !== undefined) {
-    await recordAccess(file.root, document, {
-      action: 'run',
-      vars: Object.keys(manifest.vars).filter((name) => child.env[name] !== undefined),
-      command: basename(executable),
-    }).catch((error: unknown) => {
-      context.output.warn(`could not write the audit entry (${(error as Error).message})`);
-    });
-  }
+  await audit(Object.keys(manifest.vars).filter((name) => child.env[name] !== undefined));
   const outcome = await running;
   if (outcome.kind === 'exited') return outcome.status;
   const notFound = outcome.kind === 'not-found';
@@ -66,7 +67,13 @@ export default async function run(context: CommandContext, command: string[], op
   return notFound ? 127 : 126;
 }
 
-/** The store's values, refused when expired (unless --allow-expired) or synced with an older manifest version. */
+/** Why the child's environment must not be used (a missing, invalid, insecure or unknown variable), or undefined. */
+async function valuesRefusal(manifest: Manifest, child: ChildEnv): Promise<DevsecretsError | undefined> {
+  const { environmentRefusal, evaluateValues } = await import('../../core/evaluate.js');
+  return environmentRefusal(evaluateValues(manifest, child.resolved), child.unknown);
+}
+
+/** The store's values, with a refusal when expired (unless --allow-expired) or synced with an older manifest version. */
 async function storeSource(context: CommandContext, file: ManifestFile, options: RunOptions): Promise<Source> {
   const { document, stampCovers } = await openStore(file.root, context.env).catch(async (error: unknown) => {
     // A broken manifest is the first thing to fix, so it is reported before a store problem.
@@ -77,12 +84,13 @@ async function storeSource(context: CommandContext, file: ManifestFile, options:
   // when devsecrets wrote them; only inherited values (--prefer-env) would need a look.
   const checked = !options.preferEnv && stampCovers(file.textSha256);
   const manifest = checked ? trustedManifest(file) : await checkManifestFile(file);
+  const source = { manifest, values: valuesOf(document), checked, document };
   const drift = versionDriftError(document, manifest.version);
-  if (drift !== undefined) throw drift;
+  if (drift !== undefined) return { ...source, refusal: drift };
   const expired = expiryError(document, new Date());
-  if (expired !== undefined && !options.allowExpired) throw expired;
+  if (expired !== undefined && !options.allowExpired) return { ...source, refusal: expired };
   if (expired !== undefined) context.output.warn(`${expired.message}; running anyway because of --allow-expired — rotate it soon`);
-  return { manifest, values: valuesOf(document), checked, document };
+  return source;
 }
 
 /** The manifest of a stamped store: its bytes were fully checked when the store was written. */
