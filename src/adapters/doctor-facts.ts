@@ -16,9 +16,9 @@ import { checkPermissions } from './fs-safe.js';
 import { checkIgnore, findRepository, listIgnoredFiles, listTrackedFiles, listUntrackedFiles, type GitRepository } from './git.js';
 import { existingExplicitIdentity } from './identity.js';
 import { fallbackIdentityPath, identityHome } from './identity-file.js';
+import { MAX_WALKED_ENTRIES, RootGitignore } from './ignore-rules.js';
 import { loadManifest, locateManifest } from './manifest-file.js';
 import { readAuditLog } from './audit-log.js';
-import { judgeByRootGitignore } from './root-gitignore.js';
 import { checkStorePermissions, readStoreMeta, storePaths } from './store-files.js';
 import { openStore } from './vault.js';
 
@@ -116,9 +116,12 @@ async function gatherGit(root: string, env: NodeJS.ProcessEnv, rootEntries: read
   if (repository.kind === 'none') {
     if (repository.reason !== 'not-a-repository') return { fact: { kind: 'skipped', reason: repository.reason, message: repository.message } };
     // Nothing can be committed yet, but the rules should be right before `git init`.
-    const paths = sensitivePaths({ rootEntries, tracked: [], untracked: [], ignored: [] });
-    const verdicts = judgeByRootGitignore(root, paths.map((entry) => entry.path));
-    return { fact: { kind: 'checked', basis: 'root-gitignore', paths, verdicts, tracked: new Set() } };
+    const gitignore = new RootGitignore(root);
+    const walk = gitignore.listProjectFiles(root, (path) => classifyPath(path) === 'example');
+    const paths = sensitivePaths({ rootEntries, tracked: [], untracked: walk.files, ignored: [] });
+    const verdicts = gitignore.judge(paths.map((entry) => entry.path));
+    const stopped = walk.complete ? {} : { walkStoppedAt: MAX_WALKED_ENTRIES };
+    return { fact: { kind: 'checked', basis: 'root-gitignore', paths, verdicts, tracked: new Set(), ...stopped } };
   }
   try {
     const [tracked, untracked, ignored] = await Promise.all([listTrackedFiles(root, env), listUntrackedFiles(root, env), listIgnoredFiles(root, env)]);

@@ -438,6 +438,30 @@ describe('devsecrets doctor: git', () => {
     expect(gaps).toEqual(expect.arrayContaining(['GITIGNORE_UNCOVERED:.devsecrets/', 'EXAMPLE_IGNORED:.env.example']));
     expect(gaps).not.toContain('GITIGNORE_UNCOVERED:.env');
   });
+
+  it('outside a git repository: key files and env files anywhere in the tree are judged too, ignored folders and node_modules skipped', () => {
+    const project = createProject({
+      manifest: STANDARD_MANIFEST,
+      git: false,
+      files: {
+        'deploy/server.pem': 'x\n', 'apps/web/.env': 'X=1\n', 'apps/api/.env.production': 'X=1\n', 'apps/api/config/.env.example': 'X=\n',
+        'build/leftover.pem': 'x\n', 'node_modules/pkg/test.key': 'x\n', 'keys/id_ed25519': 'x\n',
+      },
+    });
+    expect(project.run(['init']).code).toBe(0);
+    project.write('.gitignore', `${project.read('.gitignore')}build/\nconfig/\n`);
+
+    const { report } = doctor(project);
+
+    expect(report.findings.filter((finding) => finding.code !== 'CHECK_SKIPPED').map((finding) => `${finding.code}:${finding.path}`)).toEqual([
+      'EXAMPLE_IGNORED:apps/api/config/.env.example',
+      'GITIGNORE_UNCOVERED:deploy/server.pem',
+      'GITIGNORE_UNCOVERED:keys/id_ed25519',
+    ]);
+    project.write('.gitignore', `${project.read('.gitignore')}*.pem\nid_*\n!apps/api/.env.production\n`);
+    const judged = (): string[] => doctor(project).report.findings.filter((finding) => finding.code !== 'CHECK_SKIPPED').map((finding) => `${finding.code}:${finding.path}`).sort();
+    expect(judged()).toEqual(['EXAMPLE_IGNORED:apps/api/config/.env.example', 'GITIGNORE_UNCOVERED:apps/api/.env.production']);
+  });
 });
 
 describe('devsecrets doctor never prints a value', () => {

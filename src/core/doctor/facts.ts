@@ -78,6 +78,11 @@ export type GitFact =
       verdicts: ReadonlyMap<string, IgnoreVerdict>;
       /** Paths in the index, relative to the project root. */
       tracked: ReadonlySet<string>;
+      /**
+       * With `basis: 'root-gitignore'`, when the walk of the tree stopped after this many
+       * entries: files beyond them were not judged.
+       */
+      walkStoppedAt?: number;
     }
   | { kind: 'skipped'; reason: 'not-a-repository' | 'git-failed'; message: string };
 

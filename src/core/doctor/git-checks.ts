@@ -35,9 +35,10 @@ export function checkGit(git: GitFact): Finding[] {
   if (git.kind === 'skipped') {
     return [{ code: 'CHECK_SKIPPED', level: 'info', message: `.gitignore and tracked-file checks skipped: ${git.message}`, fix: SKIPPED_FIX[git.reason] }];
   }
+  const stopped = git.walkStoppedAt === undefined ? '' : `; only the first ${git.walkStoppedAt} entries of the tree were looked at`;
   const findings: Finding[] = git.basis === 'git' ? [] : [{
     code: 'CHECK_SKIPPED', level: 'info',
-    message: 'not a git repository: ignore rules judged from the root .gitignore alone; tracked-file checks skipped',
+    message: `not a git repository: ignore rules judged from the root .gitignore alone; tracked-file checks skipped${stopped}`,
     fix: 'run devsecrets doctor again after git init, so that git itself decides',
   }];
   for (const entry of git.paths) {

@@ -32,7 +32,10 @@ export interface ProjectListing {
   rootEntries: readonly string[];
   /** Files git tracks, relative to the root. */
   tracked: readonly string[];
-  /** Files git neither tracks nor ignores, relative to the root. */
+  /**
+   * Files git neither tracks nor ignores, relative to the root. Outside a repository: every
+   * file of the tree, as walked.
+   */
   untracked: readonly string[];
   /** Untracked files git ignores (a wholly ignored folder once, as `folder/`), relative to the root. */
   ignored: readonly string[];
