@@ -7,13 +7,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
-  classifyPath, leakNeedles, manifestFactFromError, secretValues, sensitivePaths, storeFactFromError,
+  classifyPath, foldersAboveExamples, foldersToSearch, leakNeedles, manifestFactFromError, secretValues, sensitivePaths, storeFactFromError,
   type ContentFact, type DoctorFacts, type EnvFileFact, type GitFact, type ManifestFact, type PermissionFact, type StoreFact,
 } from '../core/doctor/index.js';
 import { DevsecretsError } from '../core/errors.js';
 import { gatherContent, type ContentOptions } from './doctor-content.js';
 import { checkPermissions } from './fs-safe.js';
-import { checkIgnore, findRepository, listIgnoredFiles, listTrackedFiles, listUntrackedFiles, type GitRepository } from './git.js';
+import { checkIgnore, findRepository, listEnvFilesIn, listIgnoredFiles, listTrackedFiles, listUntrackedFiles, type GitRepository } from './git.js';
 import { existingExplicitIdentity } from './identity.js';
 import { fallbackIdentityPath, identityHome } from './identity-file.js';
 import { MAX_WALKED_ENTRIES, RootGitignore } from './ignore-rules.js';
@@ -108,8 +108,9 @@ async function readEnvFiles(root: string, rootEntries: readonly string[]): Promi
 }
 
 /**
- * Five git processes whatever the size of the tree: where we are, three listings, and the
- * verdicts. The repository comes back for the content scan when the checks ran.
+ * Five or six git processes whatever the size of the tree: where we are, three listings,
+ * one more for env and example files inside wholly ignored folders when there are any, and
+ * the verdicts. The repository comes back for the content scan when the checks ran.
  */
 async function gatherGit(root: string, env: NodeJS.ProcessEnv, rootEntries: readonly string[]): Promise<{ fact: GitFact; repository?: Repository }> {
   const repository = await findRepository(root, env);
@@ -119,14 +120,15 @@ async function gatherGit(root: string, env: NodeJS.ProcessEnv, rootEntries: read
     const gitignore = new RootGitignore(root);
     const walk = gitignore.listProjectFiles(root, (path) => classifyPath(path) === 'example');
     const paths = sensitivePaths({ rootEntries, tracked: [], untracked: walk.files, ignored: [] });
-    const verdicts = gitignore.judge(paths.map((entry) => entry.path));
+    const verdicts = gitignore.judge([...paths.map((entry) => entry.path), ...foldersAboveExamples(paths)]);
     const stopped = walk.complete ? {} : { walkStoppedAt: MAX_WALKED_ENTRIES };
     return { fact: { kind: 'checked', basis: 'root-gitignore', paths, verdicts, tracked: new Set(), ...stopped } };
   }
   try {
-    const [tracked, untracked, ignored] = await Promise.all([listTrackedFiles(root, env), listUntrackedFiles(root, env), listIgnoredFiles(root, env)]);
+    const [tracked, untracked, ignoredListing] = await Promise.all([listTrackedFiles(root, env), listUntrackedFiles(root, env), listIgnoredFiles(root, env)]);
+    const ignored = [...ignoredListing, ...(await listEnvFilesIn(root, env, foldersToSearch(ignoredListing)))];
     const paths = sensitivePaths({ rootEntries, tracked, untracked, ignored });
-    const verdicts = await checkIgnore(root, env, repository, paths.map((entry) => entry.path));
+    const verdicts = await checkIgnore(root, env, repository, [...paths.map((entry) => entry.path), ...foldersAboveExamples(paths)]);
     return { fact: { kind: 'checked', basis: 'git', paths, verdicts, tracked: new Set(tracked) }, repository };
   } catch (error) {
     if (!(error instanceof DevsecretsError)) throw error;

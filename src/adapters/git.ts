@@ -3,9 +3,10 @@
  * construction instead of approximating gitignore rules. The only importer of execa.
  *
  * Each question is one git process, however many paths it concerns: paths go in and come
- * out NUL-separated (`-z`), so no name needs quoting and none is ever put on a command
- * line. Paths are relative to `cwd`, the project root, which may lie below the repository
- * root. Nothing here writes to the repository.
+ * out NUL-separated (`-z`), so no name needs quoting. Only folder names git listed go on a
+ * command line, as pathspecs (never through a shell). Paths are relative to `cwd`, the
+ * project root, which may lie below the repository root. Nothing here writes to the
+ * repository.
  */
 import { posix } from 'node:path';
 import type { IgnoreVerdict } from '../core/doctor/index.js';
@@ -73,6 +74,22 @@ export async function listUntrackedFiles(cwd: string, env: NodeJS.ProcessEnv): P
  */
 export async function listIgnoredFiles(cwd: string, env: NodeJS.ProcessEnv): Promise<string[]> {
   return splitNul(await succeed(cwd, env, ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory']));
+}
+
+/** Folders per `listEnvFilesIn` process: far below any system's limit on arguments. */
+const FOLDERS_PER_LISTING = 500;
+
+/**
+ * Files named `.env…` at any depth inside `folders` (wholly ignored folders, as
+ * `listIgnoredFiles` gives them), relative to `cwd`. git walks only those folders: each is
+ * the literal start of a pathspec.
+ * @throws DevsecretsError `FAILURE` when git fails.
+ */
+export async function listEnvFilesIn(cwd: string, env: NodeJS.ProcessEnv, folders: readonly string[]): Promise<string[]> {
+  const chunks: string[][] = [];
+  for (let at = 0; at < folders.length; at += FOLDERS_PER_LISTING) chunks.push(folders.slice(at, at + FOLDERS_PER_LISTING).map((folder) => `:(glob)${escapeGlob(folder)}**/.env*`));
+  const listings = await Promise.all(chunks.map((pathspecs) => succeed(cwd, env, ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...pathspecs])));
+  return listings.flatMap(splitNul);
 }
 
 /**
@@ -177,6 +194,10 @@ async function succeed(cwd: string, env: NodeJS.ProcessEnv, args: readonly strin
 
 function fromCwd(prefix: string, source: string): string {
   return posix.isAbsolute(source) ? source : posix.relative(`/${prefix}`, `/${source}`);
+}
+
+function escapeGlob(path: string): string {
+  return path.replace(/[\\*?[]/g, '\\$&');
 }
 
 function splitNul(text: string): string[] {

@@ -370,6 +370,22 @@ describe('devsecrets doctor: git', () => {
     }]);
   });
 
+  it('EXAMPLE_IGNORED for an example inside a wholly ignored folder, which a negation alone cannot re-include', () => {
+    const project = initialised();
+    project.write('.gitignore', `${project.read('.gitignore')}config/\nbuild/\nnode_modules/\n`);
+    project.write('config/.env.example', 'PORT=\n');
+    project.write('build/deep/.env.staging.example', 'PORT=\n');
+    project.write('node_modules/pkg/.env.example', 'PORT=\n');
+
+    const { result, report } = doctor(project);
+
+    expect(result.code).toBe(0);
+    expect(find(report, 'EXAMPLE_IGNORED').map((finding) => [finding.path, finding.message, finding.fix])).toEqual([
+      ['build/deep/.env.staging.example', expect.stringMatching(/^build\/deep\/\.env\.staging\.example is ignored by \.gitignore:\d+ \(build\/\)/), expect.stringMatching(/^git never re-includes a file inside an ignored folder: change \.gitignore:\d+ \(build\/\) to ignore what is in build\//)],
+      ['config/.env.example', expect.stringContaining('(config/)'), expect.stringContaining('to ignore what is in config/ rather than the folder itself')],
+    ]);
+  });
+
   it('TRACKED_SECRET_FILE for a .env added with git add -f, with git rm --cached as the fix (never run)', () => {
     const project = initialised();
     project.write('.env', 'X=1\n');
@@ -461,6 +477,9 @@ describe('devsecrets doctor: git', () => {
     project.write('.gitignore', `${project.read('.gitignore')}*.pem\nid_*\n!apps/api/.env.production\n`);
     const judged = (): string[] => doctor(project).report.findings.filter((finding) => finding.code !== 'CHECK_SKIPPED').map((finding) => `${finding.code}:${finding.path}`).sort();
     expect(judged()).toEqual(['EXAMPLE_IGNORED:apps/api/config/.env.example', 'GITIGNORE_UNCOVERED:apps/api/.env.production']);
+    // And git, once there, says the same.
+    spawnSync('git', ['init', '-q'], { cwd: project.dir, env: project.env });
+    expect(judged()).toEqual(['EXAMPLE_IGNORED:apps/api/config/.env.example', 'GITIGNORE_UNCOVERED:apps/api/.env.production']);
   });
 });
 
@@ -550,6 +569,11 @@ describe('doctor agrees with git check-ignore', () => {
       files: { '.gitignore': '.env*\n', 'packages/api/.env.example': '', 'packages/web/.gitignore': '!.env.sample\n', 'packages/web/.env.sample': '' },
       sensitive: [],
       examples: ['packages/api/.env.example', 'packages/web/.env.sample'],
+    },
+    'examples inside ignored folders': {
+      files: { '.gitignore': 'config/\n/out/*\ntmp\n', 'config/.env.example': '', 'out/.env.sample': '', 'out/sub/.env.dev.template': '', 'x/tmp/y/.env.example': '', 'ok/.env.example': '' },
+      sensitive: [],
+      examples: ['config/.env.example', 'out/.env.sample', 'out/sub/.env.dev.template', 'x/tmp/y/.env.example', 'ok/.env.example'],
     },
     'a .env* rule hides examples': {
       files: { '.gitignore': '.env*\n!.env.template\n', '.env.example': '', '.env.sample': '', '.env.template': '', '.env': '' },

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  classifyPath, diagnose, manifestFactFromError, planFixes, sensitivePaths, storeFactFromError, syncSafely,
+  classifyPath, diagnose, foldersAboveExamples, foldersToSearch, manifestFactFromError, planFixes, sensitivePaths, storeFactFromError, syncSafely,
   type DoctorFacts, type GitFact, type IgnoreVerdict, type SensitivePath,
 } from '../../src/core/doctor/index.js';
 import { nextAuditLine } from '../../src/core/audit.js';
@@ -370,6 +370,22 @@ describe('git', () => {
         fix: 'add !/.env.sample to app/.gitignore after line 1',
       },
     ]);
+  });
+
+  it('an example inside an ignored folder needs that folder\'s rule changed: a negation alone cannot re-include it', () => {
+    const paths = sensitivePaths({ rootEntries: [], tracked: [], untracked: [], ignored: ['config/', 'config/deep/.env.example'] });
+    expect(foldersAboveExamples(paths)).toEqual(['config/', 'config/deep/']);
+    const git = cleanGit(paths);
+    const rule = { source: '.gitignore', line: 3, pattern: 'config/' };
+    const verdicts = new Map(git.verdicts).set('config/deep/.env.example', { ignored: true, rule }).set('config/', { ignored: true, rule }).set('config/deep/', { ignored: true, rule });
+    expect(diagnose(cleanFacts({ git: { ...git, verdicts } })).findings).toEqual([expect.objectContaining({
+      code: 'EXAMPLE_IGNORED', path: 'config/deep/.env.example',
+      fix: 'git never re-includes a file inside an ignored folder: change .gitignore:3 (config/) to ignore what is in config/ rather than the folder itself, then re-include config/deep/.env.example with a negation',
+    })]);
+  });
+
+  it('foldersToSearch: wholly ignored folders but dependencies, git\'s own and the store', () => {
+    expect(foldersToSearch(['dist/', 'node_modules/', 'a/node_modules/', '.devsecrets/', 'x.log', 'packages/api/build/', '.git/'])).toEqual(['dist/', 'packages/api/build/']);
   });
 
   it('an example ignored by .git/info/exclude is re-included from the root .gitignore', () => {

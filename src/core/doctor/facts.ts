@@ -74,7 +74,10 @@ export type GitFact =
        */
       basis: 'git' | 'root-gitignore';
       paths: readonly SensitivePath[];
-      /** Keyed by `SensitivePath.path`; every sensitive path has one. */
+      /**
+       * Keyed by `SensitivePath.path`; every sensitive path has one, and so has every folder
+       * above an example file (see `foldersAboveExamples`).
+       */
       verdicts: ReadonlyMap<string, IgnoreVerdict>;
       /** Paths in the index, relative to the project root. */
       tracked: ReadonlySet<string>;

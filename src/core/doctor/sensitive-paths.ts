@@ -37,7 +37,10 @@ export interface ProjectListing {
    * file of the tree, as walked.
    */
   untracked: readonly string[];
-  /** Untracked files git ignores (a wholly ignored folder once, as `folder/`), relative to the root. */
+  /**
+   * Untracked files git ignores (a wholly ignored folder once, as `folder/`), relative to the
+   * root, and the env and example files inside such folders (see `foldersToSearch`).
+   */
   ignored: readonly string[];
 }
 
@@ -65,6 +68,28 @@ export function classifyPath(path: string): SensitiveKind | undefined {
   if (ENV.test(name)) return 'env';
   if (KEY_EXTENSION.test(name) || KEY_NAME.test(name)) return 'key';
   return undefined;
+}
+
+/**
+ * The wholly ignored folders (as `git ls-files --directory` lists them) worth searching for
+ * example and env files: all but dependencies, git's own folder and the store.
+ */
+export function foldersToSearch(ignored: readonly string[]): string[] {
+  return ignored.filter((path) => path.endsWith('/') && path !== STORE_DIR && !SKIPPED_FOLDER.test(path));
+}
+
+/**
+ * The folders above each example file (`a/`, `a/b/` for `a/b/.env.example`): git cannot
+ * re-include a file inside an ignored folder, so their verdicts decide how an ignored
+ * example can be made visible again.
+ */
+export function foldersAboveExamples(paths: readonly SensitivePath[]): string[] {
+  const folders = new Set<string>();
+  for (const entry of paths) {
+    if (entry.kind !== 'example') continue;
+    for (let at = entry.path.indexOf('/'); at !== -1; at = entry.path.indexOf('/', at + 1)) folders.add(entry.path.slice(0, at + 1));
+  }
+  return [...folders];
 }
 
 /**
