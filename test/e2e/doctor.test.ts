@@ -290,6 +290,22 @@ describe('devsecrets doctor: hygiene', () => {
     expect(result.stdout).not.toContain('Shadowed');
   });
 
+  it('ENV_FILE_SHADOW (warn) for nested env files too, ignored or not, inside an ignored folder too; never for an example or node_modules', () => {
+    const project = initialised();
+    project.write('.gitignore', `${project.read('.gitignore')}build/\n`);
+    project.write('apps/web/.env', 'STRIPE_KEY=sk_test_ShadowedShadowedShadowed12\n');
+    project.write('apps/api/.env.local', 'PORT=4000\nUNRELATED=1\n');
+    project.write('build/.env', 'LOG_LEVEL=debug\n');
+    project.write('apps/web/.env.example', 'DATABASE_URL=\n');
+    project.write('node_modules/pkg/.env', 'DATABASE_URL=x\n');
+
+    const { result, report } = doctor(project);
+
+    expect(find(report, 'ENV_FILE_SHADOW').map((finding) => `${finding.path}:${finding.var}`).sort()).toEqual(['apps/api/.env.local:PORT', 'apps/web/.env:STRIPE_KEY', 'build/.env:LOG_LEVEL']);
+    expect(find(report, 'ENV_FILE_SHADOW').find((finding) => finding.var === 'STRIPE_KEY')?.fix).toBe('remove STRIPE_KEY from apps/web/.env, or move the file into the store with devsecrets import apps/web/.env --delete');
+    expect(result.stdout).not.toContain('Shadowed');
+  });
+
   it('ENV_CASE_CONFLICT (warn) for an inherited database_url when the manifest has DATABASE_URL', () => {
     const project = initialised();
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  classifyPath, diagnose, foldersAboveExamples, foldersToSearch, manifestFactFromError, planFixes, sensitivePaths, storeFactFromError, syncSafely,
+  classifyPath, diagnose, existingEnvFiles, foldersAboveExamples, foldersToSearch, manifestFactFromError, planFixes, sensitivePaths, storeFactFromError, syncSafely,
   type DoctorFacts, type GitFact, type IgnoreVerdict, type SensitivePath,
 } from '../../src/core/doctor/index.js';
 import { nextAuditLine } from '../../src/core/audit.js';
@@ -382,6 +382,12 @@ describe('git', () => {
       code: 'EXAMPLE_IGNORED', path: 'config/deep/.env.example',
       fix: 'git never re-includes a file inside an ignored folder: change .gitignore:3 (config/) to ignore what is in config/ rather than the folder itself, then re-include config/deep/.env.example with a negation',
     })]);
+  });
+
+  it('existingEnvFiles: env files from every listing, once each, root entries first; no example, store or dependency file', () => {
+    expect(existingEnvFiles(listing)).toEqual(['.env', '.env.production', 'packages/api/.env']);
+    expect(existingEnvFiles({ rootEntries: ['.env'], tracked: ['a/.env.local', '.env'], untracked: [], ignored: ['b/.env.test', 'node_modules/x/.env', 'dist/'] }))
+      .toEqual(['.env', 'a/.env.local', 'b/.env.test']);
   });
 
   it('foldersToSearch: wholly ignored folders but dependencies, git\'s own and the store', () => {

@@ -20,7 +20,7 @@ export interface DoctorFacts {
   permissions: readonly PermissionFact[];
   /** The environment doctor inherited, as `run` would pass it on. */
   environment: Readonly<Record<string, string | undefined>>;
-  /** Local dotenv files in the project root (example files left out). */
+  /** Local dotenv files anywhere in the project (example files left out). */
   envFiles: readonly EnvFileFact[];
   git: GitFact;
   /** What scanning tracked (or, with `--staged`, staged) file contents found. */

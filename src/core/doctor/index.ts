@@ -24,7 +24,7 @@ export type { ContentFact, DoctorFacts, EnvFileFact, GitFact, IgnoreVerdict, Man
 export { manifestFactFromError, storeFactFromError } from './facts.js';
 export { leakNeedles, scanText, secretValues, type ContentHit, type Needle } from './content-scan.js';
 export { planFixes, syncSafely, type FixPlan, type Negation } from './fix-plan.js';
-export { classifyPath, foldersAboveExamples, foldersToSearch, sensitivePaths, type ProjectListing, type SensitiveKind, type SensitivePath } from './sensitive-paths.js';
+export { classifyPath, existingEnvFiles, foldersAboveExamples, foldersToSearch, sensitivePaths, type ProjectListing, type SensitiveKind, type SensitivePath } from './sensitive-paths.js';
 
 /** Runs every check on `facts`; the report is not ok when any finding is an error. */
 export function diagnose(facts: DoctorFacts): Report {

@@ -93,6 +93,15 @@ export function foldersAboveExamples(paths: readonly SensitivePath[]): string[] 
 }
 
 /**
+ * The local env files that exist anywhere in the listing (examples left out), once each:
+ * root entries first, then the files git lists.
+ */
+export function existingEnvFiles(listing: ProjectListing): string[] {
+  const all = [...listing.rootEntries, ...listing.tracked, ...listing.untracked, ...listing.ignored];
+  return [...new Set(all)].filter((path) => classifyPath(path) === 'env');
+}
+
+/**
  * Every path whose ignore status doctor must ask git about, once each, in a stable order:
  * the always-checked ones, then sensitive root entries, then sensitive files git lists.
  * Of the ignored files only examples matter: the others are covered by definition. Files
