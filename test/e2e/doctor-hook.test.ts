@@ -69,6 +69,32 @@ describe('devsecrets hook', () => {
     expect(commit(target).code).toBe(0);
   });
 
+  it('blocks committing a copy of the store\'s own identity: as key.txt (age\'s own docs name) and, by its content, under any name', () => {
+    const target = project();
+    install(target);
+    const identity = readFileSync(target.identityFile(), 'utf8');
+    const secretLine = identity.split('\n').findIndex((line) => line.startsWith('AGE-SECRET-KEY-1')) + 1;
+    target.write('key.txt', identity);
+    git(target, ['add', 'key.txt']);
+
+    const named = commit(target);
+
+    expect(named.code).toBe(1);
+    expect(named.stderr).toContain('TRACKED_SECRET_FILE key.txt is staged');
+    expect(named.stderr).toContain(`SECRET_PATTERN the staged content of key.txt:${secretLine} holds what looks like an age secret key`);
+    git(target, ['rm', '-q', '--cached', 'key.txt']);
+    target.write('notes/backup-of-my-stuff.txt', identity);
+    git(target, ['add', 'notes/backup-of-my-stuff.txt']);
+
+    const anyName = commit(target);
+
+    expect(anyName.code).toBe(1);
+    expect(anyName.stderr).toContain('SECRET_PATTERN the staged content of notes/backup-of-my-stuff.txt');
+    expect(anyName.stderr).not.toContain('TRACKED_SECRET_FILE');
+    expect(named.stderr + named.stdout + anyName.stderr + anyName.stdout).not.toContain('AGE-SECRET-KEY-1');
+    expect(git(target, ['log', '--oneline']).stdout.trim().split('\n')).toHaveLength(1);
+  });
+
   it('keeps a hand-written hook: it still runs first; installing twice is idempotent; uninstall restores it byte for byte', () => {
     const target = project();
     const hook = target.path('.git', 'hooks', 'pre-commit');

@@ -318,6 +318,7 @@ describe('git', () => {
     ['.env.sample', 'example'], ['config/.env.template', 'example'], ['.env.local.example', 'example'],
     ['.env.staging.local', 'env'], ['.envrc', undefined], ['cert.PEM', 'key'], ['a/b.p12', 'key'], ['x.pfx', 'key'],
     ['id_rsa', 'key'], ['id_rsa.pub', undefined], ['age.txt', 'key'], ['age_keys.txt', 'key'], ['my.agekey', 'key'],
+    ['key.txt', 'key'], ['sops/age/keys.txt', 'key'], ['monkey.txt', undefined], ['keys.txt.bak', undefined],
     ['.devsecrets/.gitignore', undefined], ['.git/x.key', undefined],
   ] as const)('classifyPath(%s) is %s', (path, kind) => {
     expect(classifyPath(path)).toBe(kind);

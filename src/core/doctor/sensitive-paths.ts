@@ -6,7 +6,8 @@
  * - `env`: local dotenv files, `.env` and `.env.<anything>`, at any depth;
  * - `key`: private keys and identities: `*.pem`, `*.key`, `*.p12`, `*.pfx`, `*.agekey`,
  *   ssh's `id_rsa`, `id_dsa`, `id_ecdsa`, `id_ed25519`, and age identities saved as
- *   `age.txt`, `age-key.txt`, `age_keys.txt`, `age-identity.txt` and the like.
+ *   `key.txt` (age's own docs: `age-keygen -o key.txt`), `keys.txt` (SOPS), `age.txt`,
+ *   `age-key.txt`, `age_keys.txt`, `age-identity.txt` and the like.
  *
  * `example`: `.env.example`, `.env.sample`, `.env.template` (also `.env.<x>.example`…) are
  * the opposite: the team needs them committed.
@@ -56,7 +57,7 @@ const ALWAYS_CHECKED: readonly SensitivePath[] = [
 const EXAMPLE = /^\.env(?:\..+)?\.(?:example|sample|template)$/;
 const ENV = /^\.env(?:\..+)?$/;
 const KEY_EXTENSION = /\.(?:pem|key|p12|pfx|agekey)$/i;
-const KEY_NAME = /^(?:id_(?:rsa|dsa|ecdsa|ed25519)|age(?:[-_]?(?:key|keys|identity))?\.txt)$/i;
+const KEY_NAME = /^(?:id_(?:rsa|dsa|ecdsa|ed25519)|keys?\.txt|age(?:[-_]?(?:key|keys|identity))?\.txt)$/i;
 const SKIPPED_FOLDER = /(?:^|\/)(?:node_modules|\.git)\//;
 
 /** The kind of a file by its path relative to the root, or undefined when it is not sensitive. */
