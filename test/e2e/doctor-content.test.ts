@@ -55,7 +55,7 @@ function content(findings: readonly Finding[]): string[] {
 }
 
 describe('devsecrets doctor: secrets in tracked files', () => {
-  it('LEAKED_VALUE for a committed secret verbatim, base64 (at any alignment, url-safe alphabet too) and URL-encoded, naming path:line, never the value', () => {
+  it('LEAKED_VALUE for a committed secret verbatim, base64 (at any alignment, url-safe alphabet too) and URL-encoded (any common encoder, any hex case), naming path:line, never the value', () => {
     const project = planted();
     project.write('src/config.js', `// settings\nexport const key = '${PLANTED}';\n`);
     project.write('deploy/values.yaml', `a: 1\nb: ${Buffer.from(`x${PLANTED}`).toString('base64')}\n`);
@@ -63,6 +63,10 @@ describe('devsecrets doctor: secrets in tracked files', () => {
     const databaseUrl = project.run(['get', 'DATABASE_URL']).stdout.trim();
     expect(encodeURIComponent(databaseUrl)).not.toBe(databaseUrl);
     project.write('docs/url.md', `see https://example.test/?db=${encodeURIComponent(databaseUrl)}\n`);
+    // Python's quote() keeps '/', and this one writes lowercase hex digits.
+    const quoted = databaseUrl.replace(/[^A-Za-z0-9\-._~/]/g, (char) => `%${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    expect(quoted).not.toBe(encodeURIComponent(databaseUrl).toLowerCase());
+    project.write('docs/quoted.py', `# db\nDB = "${quoted}"\n`);
     commitAll(project);
 
     const { result, findings } = doctor(project);
@@ -71,11 +75,13 @@ describe('devsecrets doctor: secrets in tracked files', () => {
     expect(content(findings)).toEqual([
       'the value of STRIPE_KEY appears base64-encoded in deploy/other.yaml:1',
       'the value of STRIPE_KEY appears base64-encoded in deploy/values.yaml:2',
+      'the value of DATABASE_URL appears URL-encoded in docs/quoted.py:2',
       'the value of DATABASE_URL appears URL-encoded in docs/url.md:1',
       'the value of STRIPE_KEY appears in src/config.js:2',
     ]);
     expect(result.stdout + result.stderr).not.toContain(databaseUrl);
     expect(result.stdout).not.toContain(encodeURIComponent(databaseUrl));
+    expect(result.stdout + result.stderr).not.toContain(quoted);
     expect(findings.find((finding) => finding.code === 'LEAKED_VALUE')).toMatchObject({ level: 'error', var: 'STRIPE_KEY', path: 'deploy/other.yaml' });
     expect(project.run(['doctor']).stderr).toContain('LEAKED_VALUE the value of STRIPE_KEY appears in src/config.js:2');
   });
