@@ -125,23 +125,61 @@ export async function readStagedBlobs(
   onBlob: (path: string, content: Buffer) => void,
 ): Promise<void> {
   const named = paths.filter((path) => !path.includes('\n'));
-  if (named.length === 0) return;
+  await readIndexBlobs(cwd, env, named.map((path) => `${repository.prefix}${path}`), (index, content) => onBlob(named[index]!, content));
+}
+
+/**
+ * The `.devsecretsignore` files of the index (not the work tree) that bear on files under
+ * `cwd`: those in its folder, above it and below it. `folder` is each file's folder from the
+ * work tree's root (empty or ending with `/`), as `matchScanRules` takes them.
+ * @throws DevsecretsError `FAILURE` when git fails.
+ */
+export async function readStagedScanRules(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  repository: Extract<GitRepository, { kind: 'repository' }>,
+): Promise<{ folder: string; text: string }[]> {
+  const listed = splitNul(await succeed(cwd, env, ['ls-files', '-z', '--cached', '--full-name', '--', ':(top,glob)**/.devsecretsignore']));
+  const names = listed.filter((name) => {
+    const folder = name.slice(0, -'.devsecretsignore'.length);
+    return !name.includes('\n') && (repository.prefix.startsWith(folder) || folder.startsWith(repository.prefix));
+  });
+  const rules: { folder: string; text: string }[] = [];
+  await readIndexBlobs(cwd, env, names, (index, content) => rules.push({ folder: names[index]!.slice(0, -'.devsecretsignore'.length), text: content.toString('utf8') }));
+  return rules;
+}
+
+/**
+ * Whether the repository matches ignore rules case-insensitively (`core.ignorecase`, which
+ * `git init` sets on case-insensitive file systems; unset means no).
+ * @throws DevsecretsError `FAILURE` when git fails.
+ */
+export async function readIgnoreCase(cwd: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const result = await git(cwd, env, ['config', '--get', '--type=bool', 'core.ignorecase']);
+  if (result.exitCode === 1) return false;
+  if (result.exitCode !== 0) throw failure('config', result);
+  return result.stdout.trim() === 'true';
+}
+
+/** Index entries by name from the work tree's root (`:name`), through one `git cat-file --batch`; `onBlob` gets each one's position in `names`. */
+async function readIndexBlobs(cwd: string, env: NodeJS.ProcessEnv, names: readonly string[], onBlob: (index: number, content: Buffer) => void): Promise<void> {
+  if (names.length === 0) return;
   const { execa } = await import('execa');
-  // `:path` names the index entry, from the work tree's root.
-  const input = named.map((path) => `:${repository.prefix}${path}\n`).join('');
+  const input = names.map((name) => `:${name}\n`).join('');
   const result = await execa('git', ['cat-file', '--batch'], { cwd, env, extendEnv: false, reject: false, input, encoding: 'buffer', stripFinalNewline: false });
   if (result.exitCode !== 0) throw failure('cat-file', { exitCode: result.exitCode, stdout: '', stderr: Buffer.from(result.stderr).toString('utf8'), spawnCode: undefined });
   const output = Buffer.from(result.stdout);
   let at = 0;
-  for (const path of named) {
+  for (let index = 0; index < names.length; index += 1) {
     const end = output.indexOf(0x0a, at);
     if (end === -1) break;
-    // `<oid> <type> <size>`, or `<name> missing`.
-    const [, type, size] = output.subarray(at, end).toString('utf8').split(' ');
+    // `<oid> <type> <size>`, or `<name> missing` (the name may hold spaces).
+    const header = output.subarray(at, end).toString('utf8');
+    const [, type, size] = header.split(' ');
     at = end + 1;
-    if (type === 'missing' || size === undefined) continue;
+    if (header.endsWith(' missing') || size === undefined) continue;
     const length = Number(size);
-    if (type === 'blob') onBlob(path, output.subarray(at, at + length));
+    if (type === 'blob') onBlob(index, output.subarray(at, at + length));
     at += length + 1;
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Gitignore rules judged here, where git itself cannot be asked: outside a git repository,
- * the project's root `.gitignore` alone, and the walk of the project's tree it prunes. The
- * `ignore` package follows git's matching rules; this file is its only importer. Inside a
- * repository git decides (see git.ts).
+ * the project's root `.gitignore` alone, and the walk of the project's tree it prunes; and
+ * the staged `.devsecretsignore` files, which git reads only from the work tree. The
+ * `ignore` package follows git's matching rules; this file is its only importer. Otherwise
+ * git decides (see git.ts).
  *
  * Matching is case-sensitive, as git's is by default, except where git's default is
  * case-insensitive (`core.ignorecase` is set by `git init` on macOS and Windows).
@@ -98,4 +99,37 @@ export class RootGitignore {
     }
     return undefined;
   }
+}
+
+/**
+ * A test for paths from the work tree's root against per-folder rule files in gitignore
+ * syntax (`folder`: empty or ending with `/`), as `git ls-files --ignored
+ * --exclude-per-directory` would apply them: each file's patterns are rebased onto its
+ * folder and all go into one matcher, shallower files first, so that — the last match
+ * winning — a deeper file overrides a shallower one, and a file inside an excluded folder
+ * stays excluded.
+ */
+export function matchScanRules(files: readonly { folder: string; text: string }[], ignorecase: boolean): (path: string) => boolean {
+  const depth = (folder: string): number => folder.split('/').length;
+  const ordered = [...files].sort((a, b) => depth(a.folder) - depth(b.folder) || (a.folder < b.folder ? -1 : 1));
+  const matcher = ignore({ ignorecase }).add(ordered.flatMap(({ folder, text }) => text.split(/\r?\n/).flatMap((line) => rebaseRule(folder, line))));
+  return (path) => matcher.ignores(path);
+}
+
+/**
+ * One gitignore line of the file in `folder`, as a line of a root-level file: a pattern
+ * without a slash (but a trailing one) matches at any depth below its folder, one with a
+ * slash is relative to it. Comments and blank lines give nothing.
+ */
+function rebaseRule(folder: string, line: string): string[] {
+  if (line.startsWith('#') || line.trim() === '') return [];
+  if (folder === '') return [line];
+  const negative = line.startsWith('!');
+  // Trailing spaces go, unless escaped, as git trims them; then a trailing slash only says "a folder".
+  const body = (negative ? line.slice(1) : line).replace(/(?<!\\) +$/, '');
+  const core = body.endsWith('/') ? body.slice(0, -1) : body;
+  if (core === '') return [];
+  const base = folder.replace(/[\\*?[]/g, '\\$&').replace(/^[#!]/, '\\$&');
+  const rebased = core.includes('/') ? `${base}${body.replace(/^\//, '')}` : `${base}**/${body}`;
+  return [`${negative ? '!' : ''}${rebased}`];
 }

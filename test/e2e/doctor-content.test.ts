@@ -149,6 +149,39 @@ describe('devsecrets doctor --staged', () => {
     expect(content(doctor(project).findings)).toEqual([]);
   });
 
+  it('reads .devsecretsignore from the index too: an exemption only in the work tree does not count, one staged does', () => {
+    const project = planted();
+    project.write('fixtures/seed.js', `export const key = '${PLANTED}';\n`);
+    project.write('.devsecretsignore', 'fixtures/\n');
+    git(project, ['add', 'fixtures/seed.js']);
+
+    const unstagedRule = doctor(project, ['--staged']);
+
+    expect(unstagedRule.result.code).toBe(1);
+    expect(content(unstagedRule.findings)).toEqual(['the value of STRIPE_KEY appears in the staged content of fixtures/seed.js:1']);
+
+    git(project, ['add', '.devsecretsignore']);
+    project.write('.devsecretsignore', '# emptied, not staged\n');
+    expect(doctor(project, ['--staged']).findings).toEqual([]);
+  });
+
+  it('--staged in a project below the repository root honours the staged .devsecretsignore files above it and inside it', () => {
+    const project = createProject({ files: { 'app/devsecrets.json': `${JSON.stringify(STANDARD_MANIFEST)}\n` } });
+    const app = { cwd: project.path('app') };
+    expect(project.run(['init'], app).code).toBe(0);
+    expect(project.run(['set', 'STRIPE_KEY'], { ...app, input: PLANTED }).code).toBe(0);
+    project.write('.devsecretsignore', 'app/generated/\n');
+    project.write('app/lib/.devsecretsignore', '*.snap\n');
+    project.write('app/generated/a.js', `${PLANTED}\n`);
+    project.write('app/lib/b.snap', `${PLANTED}\n`);
+    project.write('app/lib/c.js', `${PLANTED}\n`);
+    git(project, ['add', '-A']);
+
+    const result = project.run(['doctor', '--json', '--staged'], app);
+
+    expect(content((JSON.parse(result.stdout) as { findings: Finding[] }).findings)).toEqual(['the value of STRIPE_KEY appears in the staged content of lib/c.js:1']);
+  });
+
   it('clean staged content with a leaking work-tree copy passes', () => {
     const project = planted();
     project.write('config.js', 'const key = process.env.STRIPE_KEY;\n');

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RootGitignore } from '../../src/adapters/ignore-rules.js';
+import { matchScanRules, RootGitignore } from '../../src/adapters/ignore-rules.js';
 import { useTmpDir } from '../helpers/tmp.js';
 
 const tmp = useTmpDir();
@@ -88,5 +88,39 @@ describe('RootGitignore.listProjectFiles', () => {
     write(dir, { 'a/1': '', 'a/2': '', 'b/3': '', 'c': '' });
     expect(new RootGitignore(dir).listProjectFiles(dir, () => false, 3).complete).toBe(false);
     expect(new RootGitignore(dir).listProjectFiles(dir, () => false, 7)).toEqual({ files: ['a/1', 'a/2', 'b/3', 'c'], complete: true });
+  });
+});
+
+describe('matchScanRules agrees with git ls-files --exclude-per-directory', () => {
+  const RULES: Record<string, string> = {
+    '.devsecretsignore': 'fixtures/\n*.snap\n!keep.snap\n*.log\nvendor/\n\\#hash.txt\nspaced.txt   \n# a comment\n',
+    'a/.devsecretsignore': 'secret.txt\n/anchored.txt\n!important.snap\nsub/\n*.TXT\n',
+    'a/b/.devsecretsignore': '!secret.txt\n*.md\n',
+    'c/.devsecretsignore': '!*.log\n',
+    'd/.devsecretsignore': '**/gen/*.js\n/top/**\n',
+    'vendor/.devsecretsignore': '!x.txt\n',
+    '[odd]*/.devsecretsignore': 'x.txt\n',
+  };
+  const FILES = [
+    'fixtures/a.txt', 'src/fixtures/b.txt', 'x.snap', 'keep.snap', 'a/keep.snap', 'a/important.snap', 'a/b/important.snap',
+    'a/secret.txt', 'a/b/secret.txt', 'a/c/secret.txt', 'anchored.txt', 'a/anchored.txt', 'a/z/anchored.txt', 'a/sub/x.txt', 'a/b/sub/y.txt',
+    'a/UPPER.TXT', 'a/lower.txt', 'a/b/readme.md', 'readme.md', 'x.log', 'c/x.log', 'c/d/y.log', 'vendor/x.txt', 'vendor/y.txt',
+    '#hash.txt', 'spaced.txt', 'd/gen/x.js', 'd/e/gen/y.js', 'gen/z.js', 'd/top/a/b.txt', 'top/a.txt', '[odd]*/x.txt', 'plain.txt',
+  ];
+
+  it('on a corpus of nested rule files: negations, anchoring, folders, **, escapes, trailing spaces, case', () => {
+    const dir = tmp();
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    write(dir, Object.fromEntries([...Object.entries(RULES), ...FILES.map((path) => [path, 'x\n'])]));
+    execFileSync('git', ['add', '-A'], { cwd: dir });
+    const git = execFileSync('git', ['ls-files', '-z', '--cached', '--ignored', '--exclude-per-directory=.devsecretsignore'], { cwd: dir, encoding: 'utf8' }).split('\0').filter(Boolean);
+    const matches = matchScanRules(Object.entries(RULES).map(([path, text]) => ({ folder: path.slice(0, -'.devsecretsignore'.length), text })), false);
+
+    const ours = [...FILES, ...Object.keys(RULES)].filter((path) => matches(path));
+
+    expect(ours.sort()).toEqual(git.sort());
+    // The corpus means something only if both answers occur often.
+    expect(git.length).toBeGreaterThan(10);
+    expect(FILES.length - git.length).toBeGreaterThan(10);
   });
 });
