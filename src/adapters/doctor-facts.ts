@@ -11,6 +11,7 @@ import {
   type ContentFact, type DoctorFacts, type EnvFileFact, type GitFact, type ManifestFact, type PermissionFact, type StoreFact,
 } from '../core/doctor/index.js';
 import { DevsecretsError } from '../core/errors.js';
+import { findBlock } from '../core/gitignore-block.js';
 import { gatherContent, type ContentOptions } from './doctor-content.js';
 import { checkPermissions } from './fs-safe.js';
 import { checkIgnore, findRepository, listEnvFilesIn, listIgnoredFiles, listTrackedFiles, listUntrackedFiles, type GitRepository } from './git.js';
@@ -18,6 +19,7 @@ import { existingExplicitIdentity } from './identity.js';
 import { fallbackIdentityPath, identityHome } from './identity-file.js';
 import { MAX_WALKED_ENTRIES, RootGitignore } from './ignore-rules.js';
 import { loadManifest, locateManifest } from './manifest-file.js';
+import { readTextIfExists } from './project-files.js';
 import { readAuditLog } from './audit-log.js';
 import { checkStorePermissions, readStoreMeta, storePaths } from './store-files.js';
 import { openStore } from './vault.js';
@@ -115,6 +117,8 @@ async function readEnvFiles(root: string, paths: readonly string[]): Promise<Env
  */
 async function gatherGit(root: string, env: NodeJS.ProcessEnv, rootEntries: readonly string[]): Promise<{ fact: GitFact; repository?: Repository; envFiles: string[] }> {
   const repository = await findRepository(root, env);
+  const place = findBlock(readTextIfExists(join(root, '.gitignore')) ?? '');
+  const block = place === undefined ? {} : { block: place };
   const rootOnly = existingEnvFiles({ rootEntries, tracked: [], untracked: [], ignored: [] });
   if (repository.kind === 'none') {
     if (repository.reason !== 'not-a-repository') return { fact: { kind: 'skipped', reason: repository.reason, message: repository.message }, envFiles: rootOnly };
@@ -125,7 +129,7 @@ async function gatherGit(root: string, env: NodeJS.ProcessEnv, rootEntries: read
     const paths = sensitivePaths(listing);
     const verdicts = gitignore.judge([...paths.map((entry) => entry.path), ...foldersAboveExamples(paths)]);
     const stopped = walk.complete ? {} : { walkStoppedAt: MAX_WALKED_ENTRIES };
-    return { fact: { kind: 'checked', basis: 'root-gitignore', paths, verdicts, tracked: new Set(), ...stopped }, envFiles: existingEnvFiles(listing) };
+    return { fact: { kind: 'checked', basis: 'root-gitignore', paths, verdicts, tracked: new Set(), ...stopped, ...block }, envFiles: existingEnvFiles(listing) };
   }
   try {
     const [tracked, untracked, ignoredListing] = await Promise.all([listTrackedFiles(root, env), listUntrackedFiles(root, env), listIgnoredFiles(root, env)]);
@@ -133,7 +137,7 @@ async function gatherGit(root: string, env: NodeJS.ProcessEnv, rootEntries: read
     const listing = { rootEntries, tracked, untracked, ignored };
     const paths = sensitivePaths(listing);
     const verdicts = await checkIgnore(root, env, repository, [...paths.map((entry) => entry.path), ...foldersAboveExamples(paths)]);
-    return { fact: { kind: 'checked', basis: 'git', paths, verdicts, tracked: new Set(tracked) }, repository, envFiles: existingEnvFiles(listing) };
+    return { fact: { kind: 'checked', basis: 'git', paths, verdicts, tracked: new Set(tracked), ...block }, repository, envFiles: existingEnvFiles(listing) };
   } catch (error) {
     if (!(error instanceof DevsecretsError)) throw error;
     return { fact: { kind: 'skipped', reason: 'git-failed', message: error.message }, envFiles: rootOnly };

@@ -474,7 +474,7 @@ describe('planFixes', () => {
   const TEMPLATE = ['.devsecrets/', '.env', '.env.*', '!.env.example'];
 
   it('nothing to fix in a healthy project', () => {
-    expect(planFixes(cleanFacts(), TEMPLATE)).toEqual({ ignoreRules: [], permissions: [], sync: false, extras: [], negations: [] });
+    expect(planFixes(cleanFacts(), TEMPLATE)).toEqual({ ignoreRules: [], permissions: [], sync: false, extras: [], negations: [], exampleNegations: [] });
   });
 
   it('the block rules for an uncovered .env (covering env files anywhere), anchored rules for key files, never a negated path', () => {
@@ -484,6 +484,39 @@ describe('planFixes', () => {
     verdicts.set('api/.env', { ignored: false, rule: { source: 'api/.gitignore', line: 1, pattern: '!.env' } });
     const plan = planFixes(cleanFacts({ git: { kind: 'checked', basis: 'git', paths, verdicts, tracked: new Set() } }), TEMPLATE);
     expect(plan.ignoreRules).toEqual([...TEMPLATE, '/server.pem']);
+  });
+
+  it('no sync for a stale stamp alone when a sync would keep a person\'s invalid value: nothing to do but report it', () => {
+    const document = freshDocument();
+    document.vars.PORT = { value: 'not-a-port', origin: 'set', updatedAt: NOW.toISOString() };
+    document.manifest = { ...document.manifest, digest: 'older' };
+    expect(planFixes(cleanFacts({ store: { kind: 'open', document } }), TEMPLATE).sync).toBe(false);
+    document.vars.PORT = { value: '8080', origin: 'set', updatedAt: NOW.toISOString() };
+    expect(planFixes(cleanFacts({ store: { kind: 'open', document } }), TEMPLATE).sync).toBe(true);
+  });
+
+  it('an example hidden by a rule of the devsecrets block: the template\'s rules for an older block, else a negation at the block\'s end', () => {
+    const paths = sensitivePaths({ rootEntries: [], tracked: [], untracked: ['.env.staging.example'], ignored: [] });
+    const git = cleanGit(paths);
+    const verdicts = new Map(git.verdicts).set('.env.staging.example', { ignored: true, rule: { source: '.gitignore', line: 4, pattern: '.env.*' } });
+    const older = { start: 1, end: 6, rules: ['.devsecrets/', '.env', '.env.*', '!.env.example'].slice(0, 3) };
+    expect(planFixes(cleanFacts({ git: { ...git, verdicts, block: older } }), TEMPLATE).ignoreRules).toEqual(TEMPLATE);
+    const current = { start: 1, end: 7, rules: TEMPLATE };
+    expect(planFixes(cleanFacts({ git: { ...git, verdicts, block: current } }), TEMPLATE)).toMatchObject({ ignoreRules: ['!/.env.staging.example'], exampleNegations: [] });
+  });
+
+  it('an example hidden by the project\'s own rule is offered as a negation after that rule, unless it lies inside an ignored folder', () => {
+    const paths = sensitivePaths({ rootEntries: [], tracked: [], untracked: ['config/.env.example'], ignored: ['out/', 'out/.env.sample'] });
+    const git = cleanGit(paths);
+    const verdicts = new Map(git.verdicts)
+      .set('config/.env.example', { ignored: true, rule: { source: 'config/.gitignore', line: 2, pattern: '*.example' } })
+      .set('config/', { ignored: false })
+      .set('out/.env.sample', { ignored: true, rule: { source: '.gitignore', line: 9, pattern: 'out/' } })
+      .set('out/', { ignored: true, rule: { source: '.gitignore', line: 9, pattern: 'out/' } });
+    const plan = planFixes(cleanFacts({ git: { ...git, verdicts, block: { start: 1, end: 5, rules: TEMPLATE } } }), TEMPLATE);
+    expect(plan).toMatchObject({ ignoreRules: [], exampleNegations: [{
+      path: 'config/.env.example', ignoredBy: { source: 'config/.gitignore', line: 2, pattern: '*.example' }, source: 'config/.gitignore', afterLine: 2, rule: '!/.env.example',
+    }] });
   });
 
   it('modes to tighten, and a sync that only adds fakes; a person\'s invalid value is kept and the stamp left alone', () => {

@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import { DevsecretsError, type Issue } from '../errors.js';
+import type { BlockPlace } from '../gitignore-block.js';
 import type { Manifest } from '../manifest-model.js';
 import type { StoreDocument } from '../store-document.js';
 import type { ContentHit } from './content-scan.js';
@@ -86,6 +87,8 @@ export type GitFact =
        * entries: files beyond them were not judged.
        */
       walkStoppedAt?: number;
+      /** The devsecrets block of the root `.gitignore`, when there is one. */
+      block?: BlockPlace;
     }
   | { kind: 'skipped'; reason: 'not-a-repository' | 'git-failed'; message: string };
 
