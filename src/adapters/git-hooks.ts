@@ -39,7 +39,11 @@ const CREATED_SHEBANG = '#!/usr/bin/env sh\n';
 const SH_SHEBANG = /^#!\s*(?:\/usr\/bin\/env\s+(sh)|(sh|\/bin\/sh|\/usr\/bin\/sh))(\s+-[A-Za-z]+)?\s*$/;
 
 export type HookInstall =
-  | { kind: 'hook'; hook: string; chained: boolean; outcome: 'installed' | 'updated'; manager: string | undefined }
+  | {
+      kind: 'hook'; hook: string; chained: boolean; outcome: 'installed' | 'updated'; manager: string | undefined;
+      /** The work tree has a `.husky` folder but husky has not taken over the hooks yet (no `npm install` since cloning). */
+      huskyPending: boolean;
+    }
   | { kind: 'husky'; script: string; hooks: string; outcome: 'installed' | 'updated'; created: boolean };
 export type HookUninstall =
   | { kind: 'hook'; hook: string; outcome: 'removed' | 'restored' | 'absent' }
@@ -79,7 +83,11 @@ export async function installHook(root: string, env: NodeJS.ProcessEnv): Promise
   const saved = await readHook(chained);
   await mkdir(hooks, { recursive: true });
   await writeFileAtomic(hook, renderHook(prefix, saved), 0o755);
-  return { kind: 'hook', hook, chained: saved !== undefined, outcome: ours ? 'updated' : 'installed', manager: saved === undefined ? undefined : hookManager(saved) };
+  const top = join(root, ...paths.prefix.split('/').filter((part) => part !== '').map(() => '..'));
+  return {
+    kind: 'hook', hook, chained: saved !== undefined, outcome: ours ? 'updated' : 'installed',
+    manager: saved === undefined ? undefined : hookManager(saved), huskyPending: await exists(join(top, '.husky')),
+  };
 }
 
 /**

@@ -300,6 +300,16 @@ describe('devsecrets hook with hook managers', () => {
     expect(clean.stdout + clean.stderr).toContain('lint ok');
   });
 
+  it('a clone where husky has not taken over the hooks yet (no npm install): the hook goes to .git/hooks, with a warning', () => {
+    const target = project();
+    target.write('.husky/pre-commit', 'echo lint ok\n');
+
+    const installed = install(target);
+
+    expect(installed.stderr).toContain(`installed the pre-commit hook at ${target.path('.git', 'hooks', 'pre-commit')}`);
+    expect(installed.stderr).toContain('once npm install lets husky take over the git hooks, this hook stops running; then run devsecrets hook install again');
+  });
+
   it('husky v9 without a pre-commit script: install creates one, uninstall removes it again', () => {
     const target = huskyProject(undefined);
     const before = snapshot(target, ['.husky']);

@@ -20,6 +20,7 @@ export default async function hook(context: CommandContext, action: 'install' | 
     }
     const chained = installed.chained ? '; the hook that was there runs first' : '';
     info(`${installed.outcome} the pre-commit hook at ${installed.hook}${chained}`);
+    if (installed.huskyPending) info('this project has a .husky folder: once npm install lets husky take over the git hooks, this hook stops running; then run devsecrets hook install again, which puts the check into .husky/pre-commit');
     if (installed.manager !== undefined) info(`that hook was written by ${installed.manager}, which may write it again: if commits stop being checked, run devsecrets hook install again`);
     return;
   }
