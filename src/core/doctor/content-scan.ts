@@ -102,7 +102,10 @@ function percentEncode(text: string, kept: RegExp): string {
 export function scanText(path: string, text: string, needles: readonly Needle[]): ContentHit[] {
   const lines = new LineIndex(text);
   const hits: ContentHit[] = [];
+  // Every URL-encoded form holds a `%` (one without would be the verbatim value): most files have none.
+  const percent = text.includes('%');
   for (const needle of needles) {
+    if (needle.encoding === 'url-encoded' && !percent) continue;
     let lastLine = 0;
     for (let at = text.indexOf(needle.text); at !== -1; at = text.indexOf(needle.text, at + needle.text.length)) {
       const line = lines.lineOf(at);
