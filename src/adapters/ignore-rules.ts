@@ -20,7 +20,7 @@ const SKIPPED_FOLDERS = new Set(['.git', 'node_modules']);
 export const MAX_WALKED_ENTRIES = 50_000;
 
 /** Whether git would match ignore rules case-insensitively on this platform by default. */
-export function defaultIgnoreCase(): boolean {
+function defaultIgnoreCase(): boolean {
   return process.platform === 'darwin' || process.platform === 'win32';
 }
 
