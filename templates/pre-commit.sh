@@ -4,11 +4,12 @@
 # `devsecrets doctor --staged` finds a secret file or a secret in the staged content.
 
 # A hook that was here before (husky, lefthook, hand-written) runs first, as git ran it
-# (only when executable, with the same arguments and stdin), and its failure blocks the
-# commit as it always did.
-chained="$(dirname -- "$0")/pre-commit.devsecrets-chained"
+# (only when executable, with the same arguments and stdin; a POSIX sh script under this
+# hook's own path as $0, since hook managers tell from $0 which hook runs), and its failure
+# blocks the commit as it always did.
+chained="$0.devsecrets-chained"
 if [ -x "$chained" ]; then
-  "$chained" "$@" || exit $?
+  __RUN_CHAINED__ || exit $?
 fi
 
 top=$(git rev-parse --show-toplevel) || exit 1

@@ -1,14 +1,16 @@
 /**
  * Reading what the content checks scan: the work tree's copy of every tracked file, or
- * with `--staged` the index's blob of every staged file. A fixed number of git processes
- * whatever the size of the tree (the file list, the `.devsecretsignore` list, and for the
- * index one `cat-file --batch`); work-tree files are read and scanned one at a time, so
- * only one file is held in memory at once.
+ * with `--staged` the index's blob of every staged file, each exempted by the
+ * `.devsecretsignore` files of the same place. A fixed number of git processes whatever the
+ * size of the tree (the file list, the `.devsecretsignore` list or, staged, their blobs and
+ * `core.ignorecase`, and for the index one `cat-file --batch`); work-tree files are read
+ * and scanned one at a time, so only one file is held in memory at once.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanText, type ContentFact, type ContentHit, type Needle } from '../core/doctor/index.js';
-import { listScanExemptFiles, listStagedFiles, readStagedBlobs, type GitRepository } from './git.js';
+import { listScanExemptFiles, listStagedFiles, readIgnoreCase, readStagedBlobs, readStagedScanRules, type GitRepository } from './git.js';
+import { matchScanRules } from './ignore-rules.js';
 
 /** Larger files are not read: generated bundles, data and media, not hand-written config. */
 const MAX_SCANNED_BYTES = 1024 * 1024;
@@ -33,11 +35,10 @@ export interface ContentOptions {
  */
 export async function gatherContent(options: ContentOptions): Promise<ContentFact> {
   const { root, env, repository, staged } = options;
-  const [exempt, stagedPaths] = await Promise.all([
-    listScanExemptFiles(root, env),
+  const [isExempt, stagedPaths] = await Promise.all([
+    staged ? stagedExemption(root, env, repository) : workTreeExemption(root, env),
     staged ? listStagedFiles(root, env) : Promise.resolve([]),
   ]);
-  const skippedPaths = new Set(exempt);
   const hits: ContentHit[] = [];
   const skipped = { binary: 0, large: 0 };
   const scan = (path: string, content: Buffer): void => {
@@ -46,12 +47,29 @@ export async function gatherContent(options: ContentOptions): Promise<ContentFac
     else hits.push(...scanText(path, content.toString('utf8'), options.needles ?? []));
   };
   if (staged) {
-    await readStagedBlobs(root, env, repository, stagedPaths.filter((path) => !skippedPaths.has(path)), scan);
+    await readStagedBlobs(root, env, repository, stagedPaths.filter((path) => !isExempt(path)), scan);
   } else {
-    readWorkTree(root, options.tracked.filter((path) => !skippedPaths.has(path)), scan, () => (skipped.large += 1));
+    readWorkTree(root, options.tracked.filter((path) => !isExempt(path)), scan, () => (skipped.large += 1));
   }
   hits.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   return { kind: 'scanned', source: staged ? 'index' : 'work-tree', stagedPaths, hits, skipped, valuesSearched: options.needles !== undefined };
+}
+
+/** Which tracked files the work tree's `.devsecretsignore` files exempt, as git applies them. */
+async function workTreeExemption(root: string, env: NodeJS.ProcessEnv): Promise<(path: string) => boolean> {
+  const exempt = new Set(await listScanExemptFiles(root, env));
+  return (path) => exempt.has(path);
+}
+
+/**
+ * Which staged files the index's `.devsecretsignore` files exempt: the rules come from the
+ * same place as the content judged, so a rule edited but not staged does not count.
+ */
+async function stagedExemption(root: string, env: NodeJS.ProcessEnv, repository: ContentOptions['repository']): Promise<(path: string) => boolean> {
+  const rules = await readStagedScanRules(root, env, repository);
+  if (rules.length === 0) return () => false;
+  const matches = matchScanRules(rules, await readIgnoreCase(root, env));
+  return (path) => matches(`${repository.prefix}${path}`);
 }
 
 /**

@@ -1,24 +1,26 @@
 /**
  * Gathering what `doctor` judges: the manifest, the store opened in memory, file modes,
- * the root's dotenv files, git's view of the project and the content scan. Read-only:
+ * the project's dotenv files, git's view of the project and the content scan. Read-only:
  * nothing is written, created or fixed. Every expected failure becomes a fact for the core
  * to report, so a broken project still gets a full diagnosis instead of the first error.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
-  classifyPath, leakNeedles, manifestFactFromError, secretValues, sensitivePaths, storeFactFromError,
+  classifyPath, existingEnvFiles, foldersAboveExamples, foldersToSearch, leakNeedles, manifestFactFromError, secretValues, sensitivePaths, storeFactFromError,
   type ContentFact, type DoctorFacts, type EnvFileFact, type GitFact, type ManifestFact, type PermissionFact, type StoreFact,
 } from '../core/doctor/index.js';
 import { DevsecretsError } from '../core/errors.js';
+import { findBlock } from '../core/gitignore-block.js';
 import { gatherContent, type ContentOptions } from './doctor-content.js';
 import { checkPermissions } from './fs-safe.js';
-import { checkIgnore, findRepository, listIgnoredFiles, listTrackedFiles, listUntrackedFiles, type GitRepository } from './git.js';
+import { checkIgnore, findRepository, listEnvFilesIn, listIgnoredFiles, listTrackedFiles, listUntrackedFiles, type GitRepository } from './git.js';
 import { existingExplicitIdentity } from './identity.js';
 import { fallbackIdentityPath, identityHome } from './identity-file.js';
+import { MAX_WALKED_ENTRIES, RootGitignore } from './ignore-rules.js';
 import { loadManifest, locateManifest } from './manifest-file.js';
+import { readTextIfExists } from './project-files.js';
 import { readAuditLog } from './audit-log.js';
-import { judgeByRootGitignore } from './root-gitignore.js';
 import { checkStorePermissions, readStoreMeta, storePaths } from './store-files.js';
 import { openStore } from './vault.js';
 
@@ -43,17 +45,17 @@ export async function gatherDoctorFacts(options: GatherOptions): Promise<DoctorF
   const location = locateManifest(cwd, manifestPath);
   const root = location.root;
   const rootEntries = await readdir(root).catch((): string[] => []);
-  const [manifest, store, permissions, envFiles, gitFacts] = await Promise.all([
+  const [manifest, store, permissions, gitFacts] = await Promise.all([
     loadManifest(cwd, manifestPath).then(
       (loaded): ManifestFact => ({ kind: 'valid', manifest: loaded }),
       (error: unknown) => manifestFactFromError(error, location.path),
     ),
     openStore(root, env).then(({ document }): StoreFact => ({ kind: 'open', document }), storeFactFromError),
     gatherPermissions(root, env),
-    readEnvFiles(root, rootEntries),
     gatherGit(root, env, rootEntries),
   ]);
   const git = gitFacts.fact;
+  const envFiles = await readEnvFiles(root, gitFacts.envFiles);
   const needles = manifest.kind === 'valid' && store.kind === 'open' ? leakNeedles(secretValues(manifest.manifest, store.document)) : undefined;
   const content = git.kind === 'checked' && gitFacts.repository !== undefined
     ? await scanContent({ root, env, repository: gitFacts.repository, tracked: [...git.tracked], staged: options.staged, needles })
@@ -94,10 +96,10 @@ async function gatherPermissions(root: string, env: NodeJS.ProcessEnv): Promise<
   return problems.map((problem) => ({ ...problem, holdsKey: problem.path === keyFile }));
 }
 
-/** The root's local dotenv files (example files are meant to be committed and are left out). */
-async function readEnvFiles(root: string, rootEntries: readonly string[]): Promise<EnvFileFact[]> {
+/** The local dotenv files at `paths` (relative to the root) that are regular files of sane size. */
+async function readEnvFiles(root: string, paths: readonly string[]): Promise<EnvFileFact[]> {
   const files: EnvFileFact[] = [];
-  for (const name of rootEntries.filter((entry) => classifyPath(entry) === 'env')) {
+  for (const name of paths) {
     const path = join(root, name);
     const stats = await stat(path).catch(() => undefined);
     if (stats === undefined || !stats.isFile() || stats.size > MAX_ENV_FILE_BYTES) continue;
@@ -108,25 +110,36 @@ async function readEnvFiles(root: string, rootEntries: readonly string[]): Promi
 }
 
 /**
- * Five git processes whatever the size of the tree: where we are, three listings, and the
- * verdicts. The repository comes back for the content scan when the checks ran.
+ * Five or six git processes whatever the size of the tree: where we are, three listings,
+ * one more for env and example files inside wholly ignored folders when there are any, and
+ * the verdicts. The repository comes back for the content scan when the checks ran, and
+ * the env files found on the way (at the root alone when git could not list them).
  */
-async function gatherGit(root: string, env: NodeJS.ProcessEnv, rootEntries: readonly string[]): Promise<{ fact: GitFact; repository?: Repository }> {
+async function gatherGit(root: string, env: NodeJS.ProcessEnv, rootEntries: readonly string[]): Promise<{ fact: GitFact; repository?: Repository; envFiles: string[] }> {
   const repository = await findRepository(root, env);
+  const place = findBlock(readTextIfExists(join(root, '.gitignore')) ?? '');
+  const block = place === undefined ? {} : { block: place };
+  const rootOnly = existingEnvFiles({ rootEntries, tracked: [], untracked: [], ignored: [] });
   if (repository.kind === 'none') {
-    if (repository.reason !== 'not-a-repository') return { fact: { kind: 'skipped', reason: repository.reason, message: repository.message } };
+    if (repository.reason !== 'not-a-repository') return { fact: { kind: 'skipped', reason: repository.reason, message: repository.message }, envFiles: rootOnly };
     // Nothing can be committed yet, but the rules should be right before `git init`.
-    const paths = sensitivePaths({ rootEntries, tracked: [], untracked: [], ignored: [] });
-    const verdicts = judgeByRootGitignore(root, paths.map((entry) => entry.path));
-    return { fact: { kind: 'checked', basis: 'root-gitignore', paths, verdicts, tracked: new Set() } };
+    const gitignore = new RootGitignore(root);
+    const walk = gitignore.listProjectFiles(root, (path) => ['env', 'example'].includes(classifyPath(path) ?? ''));
+    const listing = { rootEntries, tracked: [], untracked: walk.files, ignored: [] };
+    const paths = sensitivePaths(listing);
+    const verdicts = gitignore.judge([...paths.map((entry) => entry.path), ...foldersAboveExamples(paths)]);
+    const stopped = walk.complete ? {} : { walkStoppedAt: MAX_WALKED_ENTRIES };
+    return { fact: { kind: 'checked', basis: 'root-gitignore', paths, verdicts, tracked: new Set(), ...stopped, ...block }, envFiles: existingEnvFiles(listing) };
   }
   try {
-    const [tracked, untracked, ignored] = await Promise.all([listTrackedFiles(root, env), listUntrackedFiles(root, env), listIgnoredFiles(root, env)]);
-    const paths = sensitivePaths({ rootEntries, tracked, untracked, ignored });
-    const verdicts = await checkIgnore(root, env, repository, paths.map((entry) => entry.path));
-    return { fact: { kind: 'checked', basis: 'git', paths, verdicts, tracked: new Set(tracked) }, repository };
+    const [tracked, untracked, ignoredListing] = await Promise.all([listTrackedFiles(root, env), listUntrackedFiles(root, env), listIgnoredFiles(root, env)]);
+    const ignored = [...ignoredListing, ...(await listEnvFilesIn(root, env, foldersToSearch(ignoredListing)))];
+    const listing = { rootEntries, tracked, untracked, ignored };
+    const paths = sensitivePaths(listing);
+    const verdicts = await checkIgnore(root, env, repository, [...paths.map((entry) => entry.path), ...foldersAboveExamples(paths)]);
+    return { fact: { kind: 'checked', basis: 'git', paths, verdicts, tracked: new Set(tracked), ...block }, repository, envFiles: existingEnvFiles(listing) };
   } catch (error) {
     if (!(error instanceof DevsecretsError)) throw error;
-    return { fact: { kind: 'skipped', reason: 'git-failed', message: error.message } };
+    return { fact: { kind: 'skipped', reason: 'git-failed', message: error.message }, envFiles: rootOnly };
   }
 }

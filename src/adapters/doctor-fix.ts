@@ -1,17 +1,24 @@
 /**
- * Applying `doctor --fix`'s plan: the devsecrets block of `.gitignore` gains the missing
- * rules (the team's own lines and the block's existing rules stay), modes are tightened,
+ * Applying `doctor --fix`'s plan: the edits of ignore files a person approved, then the
+ * devsecrets block of `.gitignore` gains the missing rules (the team's own lines and the
+ * block's existing rules stay), modes are tightened,
  * missing variables get fresh fakes through one locked, audited store update, and — only
  * with `--yes` — variables the manifest dropped leave the store. No value is replaced and
  * no file is untracked.
  */
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncSafely, type FixPlan, type Negation } from '../core/doctor/index.js';
+import { syncSafely, type ExampleNegation, type FixPlan, type Negation } from '../core/doctor/index.js';
 import { blockRules, withDevsecretsBlock } from '../core/gitignore-block.js';
 import type { Manifest } from '../core/manifest-model.js';
-import { readTextIfExists, writeProjectFile } from './project-files.js';
+import { readTextIfExists, templateIgnoreRules, writeProjectFile } from './project-files.js';
 import { updateStore } from './vault.js';
+
+/** What a person agreed to, of the changes `--fix` may not make alone. */
+export interface Approved {
+  negations: readonly Negation[];
+  exampleNegations: readonly ExampleNegation[];
+}
 
 /**
  * Carries out `plan` for the project at `root`; `manifest` is needed only to seed.
@@ -23,18 +30,21 @@ export async function applyFixes(
   manifest: Manifest | undefined,
   env: NodeJS.ProcessEnv,
   plan: FixPlan,
-  approvedNegations: readonly Negation[] = [],
+  approved: Approved = { negations: [], exampleNegations: [] },
 ): Promise<string[]> {
   const done: string[] = [];
-  done.push(...(await removeNegations(root, approvedNegations)));
+  done.push(...(await editIgnoreFiles(root, approved)));
   if (plan.ignoreRules.length > 0) {
     const path = join(root, '.gitignore');
     const existing = readTextIfExists(path) ?? '';
     const current = blockRules(existing);
     const added = plan.ignoreRules.filter((rule) => !current.includes(rule));
-    const { text, changed } = withDevsecretsBlock(existing, [...current, ...added]);
-    if (changed) {
-      await writeProjectFile(path, text);
+    if (added.length > 0) {
+      // The template's rules lead, in their order (its negations must follow its `.env.*`), as init writes them.
+      const template = templateIgnoreRules();
+      const rules = [...current, ...added];
+      const ordered = [...template.filter((rule) => rules.includes(rule)), ...rules.filter((rule) => !template.includes(rule))];
+      await writeProjectFile(path, withDevsecretsBlock(existing, ordered).text);
       done.push(`added ${added.join(', ')} to the devsecrets block of .gitignore`);
     }
   }
@@ -60,23 +70,42 @@ export async function applyFixes(
   return done;
 }
 
+type LineEdit =
+  | { kind: 'remove'; line: number; negation: Negation }
+  | { kind: 'insert'; line: number; negation: ExampleNegation };
+
 /**
- * Deletes the negation lines a person approved, from the bottom of each file up so earlier
- * line numbers stay right; a line that no longer holds its pattern is left alone.
+ * Deletes the negation lines and adds the example negations a person approved, file by
+ * file, from the bottom up so the line numbers of the edits above stay right. A line that
+ * no longer holds the pattern it was approved for is left alone, and so is its edit.
  */
-async function removeNegations(root: string, negations: readonly Negation[]): Promise<string[]> {
+async function editIgnoreFiles(root: string, approved: Approved): Promise<string[]> {
   const done: string[] = [];
-  const bySource = new Map<string, Negation[]>();
-  for (const negation of negations) bySource.set(negation.source, [...(bySource.get(negation.source) ?? []), negation]);
-  for (const [source, list] of bySource) {
+  const bySource = new Map<string, LineEdit[]>();
+  const edit = (source: string, change: LineEdit): void => void bySource.set(source, [...(bySource.get(source) ?? []), change]);
+  for (const negation of approved.negations) edit(negation.source, { kind: 'remove', line: negation.line, negation });
+  for (const negation of approved.exampleNegations) edit(negation.source, { kind: 'insert', line: negation.afterLine ?? Number.MAX_SAFE_INTEGER, negation });
+  const appended = (lines: readonly string[]): number => (lines.at(-1) === '' ? lines.length - 1 : lines.length);
+  for (const [source, edits] of bySource) {
     const path = join(root, source);
-    const lines = (readTextIfExists(path) ?? '').split('\n');
-    for (const negation of [...list].sort((a, b) => b.line - a.line)) {
-      if (lines[negation.line - 1]?.trim() !== negation.pattern) continue;
-      lines.splice(negation.line - 1, 1);
-      done.push(`removed ${negation.pattern} (line ${negation.line}) from ${source}`);
+    const existing = readTextIfExists(path) ?? '';
+    const lines = existing.split('\n');
+    // Bottom up; at the same line, insert below it before removing it.
+    for (const change of [...edits].sort((a, b) => b.line - a.line || (a.kind === 'insert' ? -1 : 1))) {
+      if (change.kind === 'remove') {
+        if (lines[change.line - 1]?.trim() !== change.negation.pattern) continue;
+        lines.splice(change.line - 1, 1);
+        done.push(`removed ${change.negation.pattern} (line ${change.line}) from ${source}`);
+      } else {
+        const { afterLine, ignoredBy, rule, path: example } = change.negation;
+        if (afterLine !== undefined && lines[afterLine - 1]?.trim() !== ignoredBy.pattern.trim()) continue;
+        // At the end means before what follows the final newline, if any.
+        lines.splice(afterLine ?? appended(lines), 0, rule);
+        done.push(`added ${rule} to ${source}${afterLine === undefined ? '' : ` after line ${afterLine}`}, so ${example} can be committed`);
+      }
     }
-    await writeProjectFile(path, lines.join('\n'));
+    const text = lines.join('\n');
+    if (text !== existing) await writeProjectFile(path, text);
   }
   return done;
 }

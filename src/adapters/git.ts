@@ -3,9 +3,10 @@
  * construction instead of approximating gitignore rules. The only importer of execa.
  *
  * Each question is one git process, however many paths it concerns: paths go in and come
- * out NUL-separated (`-z`), so no name needs quoting and none is ever put on a command
- * line. Paths are relative to `cwd`, the project root, which may lie below the repository
- * root. Nothing here writes to the repository.
+ * out NUL-separated (`-z`), so no name needs quoting. Only folder names git listed go on a
+ * command line, as pathspecs (never through a shell). Paths are relative to `cwd`, the
+ * project root, which may lie below the repository root. Nothing here writes to the
+ * repository.
  */
 import { posix } from 'node:path';
 import type { IgnoreVerdict } from '../core/doctor/index.js';
@@ -75,6 +76,22 @@ export async function listIgnoredFiles(cwd: string, env: NodeJS.ProcessEnv): Pro
   return splitNul(await succeed(cwd, env, ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory']));
 }
 
+/** Folders per `listEnvFilesIn` process: far below any system's limit on arguments. */
+const FOLDERS_PER_LISTING = 500;
+
+/**
+ * Files named `.env…` at any depth inside `folders` (wholly ignored folders, as
+ * `listIgnoredFiles` gives them), relative to `cwd`. git walks only those folders: each is
+ * the literal start of a pathspec.
+ * @throws DevsecretsError `FAILURE` when git fails.
+ */
+export async function listEnvFilesIn(cwd: string, env: NodeJS.ProcessEnv, folders: readonly string[]): Promise<string[]> {
+  const chunks: string[][] = [];
+  for (let at = 0; at < folders.length; at += FOLDERS_PER_LISTING) chunks.push(folders.slice(at, at + FOLDERS_PER_LISTING).map((folder) => `:(glob)${escapeGlob(folder)}**/.env*`));
+  const listings = await Promise.all(chunks.map((pathspecs) => succeed(cwd, env, ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...pathspecs])));
+  return listings.flatMap(splitNul);
+}
+
 /**
  * Tracked files under `cwd` that a `.devsecretsignore` (gitignore syntax, at the root or in
  * any folder) exempts from content checks. Only those files are read as rules: `.gitignore`
@@ -108,23 +125,61 @@ export async function readStagedBlobs(
   onBlob: (path: string, content: Buffer) => void,
 ): Promise<void> {
   const named = paths.filter((path) => !path.includes('\n'));
-  if (named.length === 0) return;
+  await readIndexBlobs(cwd, env, named.map((path) => `${repository.prefix}${path}`), (index, content) => onBlob(named[index]!, content));
+}
+
+/**
+ * The `.devsecretsignore` files of the index (not the work tree) that bear on files under
+ * `cwd`: those in its folder, above it and below it. `folder` is each file's folder from the
+ * work tree's root (empty or ending with `/`), as `matchScanRules` takes them.
+ * @throws DevsecretsError `FAILURE` when git fails.
+ */
+export async function readStagedScanRules(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  repository: Extract<GitRepository, { kind: 'repository' }>,
+): Promise<{ folder: string; text: string }[]> {
+  const listed = splitNul(await succeed(cwd, env, ['ls-files', '-z', '--cached', '--full-name', '--', ':(top,glob)**/.devsecretsignore']));
+  const names = listed.filter((name) => {
+    const folder = name.slice(0, -'.devsecretsignore'.length);
+    return !name.includes('\n') && (repository.prefix.startsWith(folder) || folder.startsWith(repository.prefix));
+  });
+  const rules: { folder: string; text: string }[] = [];
+  await readIndexBlobs(cwd, env, names, (index, content) => rules.push({ folder: names[index]!.slice(0, -'.devsecretsignore'.length), text: content.toString('utf8') }));
+  return rules;
+}
+
+/**
+ * Whether the repository matches ignore rules case-insensitively (`core.ignorecase`, which
+ * `git init` sets on case-insensitive file systems; unset means no).
+ * @throws DevsecretsError `FAILURE` when git fails.
+ */
+export async function readIgnoreCase(cwd: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const result = await git(cwd, env, ['config', '--get', '--type=bool', 'core.ignorecase']);
+  if (result.exitCode === 1) return false;
+  if (result.exitCode !== 0) throw failure('config', result);
+  return result.stdout.trim() === 'true';
+}
+
+/** Index entries by name from the work tree's root (`:name`), through one `git cat-file --batch`; `onBlob` gets each one's position in `names`. */
+async function readIndexBlobs(cwd: string, env: NodeJS.ProcessEnv, names: readonly string[], onBlob: (index: number, content: Buffer) => void): Promise<void> {
+  if (names.length === 0) return;
   const { execa } = await import('execa');
-  // `:path` names the index entry, from the work tree's root.
-  const input = named.map((path) => `:${repository.prefix}${path}\n`).join('');
+  const input = names.map((name) => `:${name}\n`).join('');
   const result = await execa('git', ['cat-file', '--batch'], { cwd, env, extendEnv: false, reject: false, input, encoding: 'buffer', stripFinalNewline: false });
   if (result.exitCode !== 0) throw failure('cat-file', { exitCode: result.exitCode, stdout: '', stderr: Buffer.from(result.stderr).toString('utf8'), spawnCode: undefined });
   const output = Buffer.from(result.stdout);
   let at = 0;
-  for (const path of named) {
+  for (let index = 0; index < names.length; index += 1) {
     const end = output.indexOf(0x0a, at);
     if (end === -1) break;
-    // `<oid> <type> <size>`, or `<name> missing`.
-    const [, type, size] = output.subarray(at, end).toString('utf8').split(' ');
+    // `<oid> <type> <size>`, or `<name> missing` (the name may hold spaces).
+    const header = output.subarray(at, end).toString('utf8');
+    const [, type, size] = header.split(' ');
     at = end + 1;
-    if (type === 'missing' || size === undefined) continue;
+    if (header.endsWith(' missing') || size === undefined) continue;
     const length = Number(size);
-    if (type === 'blob') onBlob(path, output.subarray(at, at + length));
+    if (type === 'blob') onBlob(index, output.subarray(at, at + length));
     at += length + 1;
   }
 }
@@ -177,6 +232,10 @@ async function succeed(cwd: string, env: NodeJS.ProcessEnv, args: readonly strin
 
 function fromCwd(prefix: string, source: string): string {
   return posix.isAbsolute(source) ? source : posix.relative(`/${prefix}`, `/${source}`);
+}
+
+function escapeGlob(path: string): string {
+  return path.replace(/[\\*?[]/g, '\\$&');
 }
 
 function splitNul(text: string): string[] {

@@ -30,3 +30,19 @@ export function blockRules(text: string): string[] {
   if (start === -1 || end === -1) return [];
   return text.slice(start + BLOCK_START.length, end).split('\n').map((line) => line.trim()).filter((line) => line !== '');
 }
+
+/** Where the devsecrets block sits in `text`: the 1-based lines of its two markers, and its rules. */
+export interface BlockPlace {
+  start: number;
+  end: number;
+  rules: string[];
+}
+
+/** The devsecrets block of `text`, or undefined without one. */
+export function findBlock(text: string): BlockPlace | undefined {
+  const start = text.indexOf(BLOCK_START);
+  const end = text.indexOf(BLOCK_END, start);
+  if (start === -1 || end === -1) return undefined;
+  const lineOf = (offset: number): number => text.slice(0, offset).split('\n').length;
+  return { start: lineOf(start), end: lineOf(end), rules: blockRules(text) };
+}

@@ -24,6 +24,8 @@ const LIVE_PATTERNS: readonly LivePattern[] = [
   { pattern: /\bgh[ousr]_[A-Za-z0-9]{36}\b/, label: 'a GitHub token' },
   { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/, label: 'a Slack token' },
   { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/, label: 'a Google API key' },
+  // An age X25519 identity: bech32, the HRP and separator, then 52 data and 6 checksum characters.
+  { pattern: /\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b/, label: 'an age secret key' },
 ];
 
 /** A PEM private-key header line, of any key type. */

@@ -55,7 +55,7 @@ function content(findings: readonly Finding[]): string[] {
 }
 
 describe('devsecrets doctor: secrets in tracked files', () => {
-  it('LEAKED_VALUE for a committed secret verbatim, base64 (at any alignment, url-safe alphabet too) and URL-encoded, naming path:line, never the value', () => {
+  it('LEAKED_VALUE for a committed secret verbatim, base64 (at any alignment, url-safe alphabet too) and URL-encoded (any common encoder, any hex case), naming path:line, never the value', () => {
     const project = planted();
     project.write('src/config.js', `// settings\nexport const key = '${PLANTED}';\n`);
     project.write('deploy/values.yaml', `a: 1\nb: ${Buffer.from(`x${PLANTED}`).toString('base64')}\n`);
@@ -63,6 +63,10 @@ describe('devsecrets doctor: secrets in tracked files', () => {
     const databaseUrl = project.run(['get', 'DATABASE_URL']).stdout.trim();
     expect(encodeURIComponent(databaseUrl)).not.toBe(databaseUrl);
     project.write('docs/url.md', `see https://example.test/?db=${encodeURIComponent(databaseUrl)}\n`);
+    // Python's quote() keeps '/', and this one writes lowercase hex digits.
+    const quoted = databaseUrl.replace(/[^A-Za-z0-9\-._~/]/g, (char) => `%${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    expect(quoted).not.toBe(encodeURIComponent(databaseUrl).toLowerCase());
+    project.write('docs/quoted.py', `# db\nDB = "${quoted}"\n`);
     commitAll(project);
 
     const { result, findings } = doctor(project);
@@ -71,11 +75,13 @@ describe('devsecrets doctor: secrets in tracked files', () => {
     expect(content(findings)).toEqual([
       'the value of STRIPE_KEY appears base64-encoded in deploy/other.yaml:1',
       'the value of STRIPE_KEY appears base64-encoded in deploy/values.yaml:2',
+      'the value of DATABASE_URL appears URL-encoded in docs/quoted.py:2',
       'the value of DATABASE_URL appears URL-encoded in docs/url.md:1',
       'the value of STRIPE_KEY appears in src/config.js:2',
     ]);
     expect(result.stdout + result.stderr).not.toContain(databaseUrl);
     expect(result.stdout).not.toContain(encodeURIComponent(databaseUrl));
+    expect(result.stdout + result.stderr).not.toContain(quoted);
     expect(findings.find((finding) => finding.code === 'LEAKED_VALUE')).toMatchObject({ level: 'error', var: 'STRIPE_KEY', path: 'deploy/other.yaml' });
     expect(project.run(['doctor']).stderr).toContain('LEAKED_VALUE the value of STRIPE_KEY appears in src/config.js:2');
   });
@@ -141,6 +147,39 @@ describe('devsecrets doctor --staged', () => {
     expect(content(findings)).toEqual(['the value of STRIPE_KEY appears in the staged content of config.js:1']);
     expect(findings[0]?.fix).toContain('then git add -- config.js again');
     expect(content(doctor(project).findings)).toEqual([]);
+  });
+
+  it('reads .devsecretsignore from the index too: an exemption only in the work tree does not count, one staged does', () => {
+    const project = planted();
+    project.write('fixtures/seed.js', `export const key = '${PLANTED}';\n`);
+    project.write('.devsecretsignore', 'fixtures/\n');
+    git(project, ['add', 'fixtures/seed.js']);
+
+    const unstagedRule = doctor(project, ['--staged']);
+
+    expect(unstagedRule.result.code).toBe(1);
+    expect(content(unstagedRule.findings)).toEqual(['the value of STRIPE_KEY appears in the staged content of fixtures/seed.js:1']);
+
+    git(project, ['add', '.devsecretsignore']);
+    project.write('.devsecretsignore', '# emptied, not staged\n');
+    expect(doctor(project, ['--staged']).findings).toEqual([]);
+  });
+
+  it('--staged in a project below the repository root honours the staged .devsecretsignore files above it and inside it', () => {
+    const project = createProject({ files: { 'app/devsecrets.json': `${JSON.stringify(STANDARD_MANIFEST)}\n` } });
+    const app = { cwd: project.path('app') };
+    expect(project.run(['init'], app).code).toBe(0);
+    expect(project.run(['set', 'STRIPE_KEY'], { ...app, input: PLANTED }).code).toBe(0);
+    project.write('.devsecretsignore', 'app/generated/\n');
+    project.write('app/lib/.devsecretsignore', '*.snap\n');
+    project.write('app/generated/a.js', `${PLANTED}\n`);
+    project.write('app/lib/b.snap', `${PLANTED}\n`);
+    project.write('app/lib/c.js', `${PLANTED}\n`);
+    git(project, ['add', '-A']);
+
+    const result = project.run(['doctor', '--json', '--staged'], app);
+
+    expect(content((JSON.parse(result.stdout) as { findings: Finding[] }).findings)).toEqual(['the value of STRIPE_KEY appears in the staged content of lib/c.js:1']);
   });
 
   it('clean staged content with a leaking work-tree copy passes', () => {

@@ -47,7 +47,7 @@ describe('devsecrets doctor --fix', () => {
     const fixed = project.run(['doctor', '--fix']);
 
     expect(fixed.code).toBe(1);
-    expect(fixed.stderr).toContain('devsecrets: fixed: added .devsecrets/, .env, .env.*, !.env.example, !.env.sample, !.env.template, /deploy/server.pem to the devsecrets block of .gitignore\n');
+    expect(fixed.stderr).toContain('devsecrets: fixed: added .devsecrets/, .env, .env.*, !.env.example, !.env.sample, !.env.template, !.env.*.example, !.env.*.sample, !.env.*.template, /deploy/server.pem to the devsecrets block of .gitignore\n');
     expect(fixed.stderr).toContain('devsecrets: fixed: chmod 600 ');
     expect(fixed.stderr).toContain('devsecrets: fixed: seeded WEBHOOK_SECRET with fresh fakes\n');
     expect(fixed.stderr).toContain('TRACKED_SECRET_FILE .env.production is tracked');
@@ -82,6 +82,66 @@ describe('devsecrets doctor --fix', () => {
       'DRIFT_INVALID_VALUE:API_TIMEOUT',
       'GITIGNORE_UNCOVERED:services/api/.env',
     ]);
+  });
+
+  it('converges in one run: a fixed identity mode lets the store open, and its missing variables are seeded in the same run', () => {
+    const project = initialised();
+    chmodSync(project.identityFile(), 0o644);
+    project.writeManifest({ ...STANDARD_MANIFEST, vars: { ...STANDARD_MANIFEST.vars, WEBHOOK_SECRET: { type: 'token', length: 24, secret: true } } });
+    expect(findings(project).map((finding) => finding.code)).toEqual(['FILE_PERMISSIONS', 'CHECK_SKIPPED']);
+
+    const fixed = project.run(['doctor', '--fix']);
+
+    expect(fixed.stderr).toContain(`devsecrets: fixed: chmod 600 ${project.identityFile()}\n`);
+    expect(fixed.stderr).toContain('devsecrets: fixed: seeded WEBHOOK_SECRET with fresh fakes\n');
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(findings(project)).toEqual([]);
+  });
+
+  it('an older devsecrets block that hides .env.staging.example and the like gets today\'s negations; a rule added to the block by hand gets a negation after it', () => {
+    const project = initialised();
+    const oldBlock = '# >>> devsecrets >>>\n.devsecrets/\n.env\n.env.*\n!.env.example\n!.env.sample\n!.env.template\n# <<< devsecrets <<<\n';
+    project.write('.gitignore', `node_modules/\n\n${oldBlock}`);
+    project.write('.env.staging.example', 'PORT=\n');
+    project.write('apps/web/.env.local.sample', 'PORT=\n');
+    expect(findings(project).map((finding) => `${finding.code}:${finding.path}`)).toEqual(['EXAMPLE_IGNORED:.env.staging.example', 'EXAMPLE_IGNORED:apps/web/.env.local.sample']);
+
+    const fixed = project.run(['doctor', '--fix']);
+
+    expect(fixed.stderr).toContain('devsecrets: fixed: added !.env.*.example, !.env.*.sample, !.env.*.template to the devsecrets block of .gitignore\n');
+    expect(findings(project)).toEqual([]);
+    for (const path of ['.env.staging.example', 'apps/web/.env.local.sample']) expect(git(project, ['check-ignore', '-q', '--', path]).code, path).toBe(1);
+
+    project.write('.gitignore', project.read('.gitignore').replace('# <<< devsecrets <<<', '*.example\n# <<< devsecrets <<<'));
+    expect(findings(project).map((finding) => finding.code)).toEqual(['EXAMPLE_IGNORED']);
+    expect(project.run(['doctor', '--fix']).stderr).toContain('devsecrets: fixed: added !/.env.staging.example to the devsecrets block of .gitignore\n');
+    expect(findings(project)).toEqual([]);
+  });
+
+  it('every example name devsecrets recognises stays visible under the template rules, at any depth, while local env files stay ignored', () => {
+    const project = initialised();
+    const examples = ['.env.example', '.env.sample', '.env.template', '.env.staging.example', '.env.local.sample', '.env.a.b.template', 'apps/web/.env.example', 'apps/web/.env.production.sample'];
+    const local = ['.env', '.env.local', '.env.staging', '.env.production.local', 'apps/web/.env', 'apps/web/.env.example.local'];
+    for (const path of [...examples, ...local]) project.write(path, 'X=\n');
+
+    const ignored = (path: string): boolean => git(project, ['check-ignore', '-q', '--no-index', '--', path]).code === 0;
+
+    expect(examples.filter(ignored)).toEqual([]);
+    expect(local.filter((path) => !ignored(path))).toEqual([]);
+    expect(findings(project)).toEqual([]);
+  });
+
+  it('an example hidden by the project\'s own rule is reported, not fixed, without a terminal to ask on', () => {
+    const project = initialised();
+    project.write('config/.gitignore', '*.example\n');
+    project.write('config/.env.example', 'PORT=\n');
+    const gitignore = project.read('config', '.gitignore');
+
+    const fixed = project.run(['doctor', '--fix']);
+
+    expect(fixed.stderr).not.toContain('fixed:');
+    expect(project.read('config', '.gitignore')).toBe(gitignore);
+    expect(findings(project)).toEqual([expect.objectContaining({ code: 'EXAMPLE_IGNORED', path: 'config/.env.example', fix: 'add !/.env.example to config/.gitignore after line 1' })]);
   });
 
   it('removes store variables the manifest dropped only with --yes', () => {

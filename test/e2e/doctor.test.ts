@@ -290,6 +290,22 @@ describe('devsecrets doctor: hygiene', () => {
     expect(result.stdout).not.toContain('Shadowed');
   });
 
+  it('ENV_FILE_SHADOW (warn) for nested env files too, ignored or not, inside an ignored folder too; never for an example or node_modules', () => {
+    const project = initialised();
+    project.write('.gitignore', `${project.read('.gitignore')}build/\n`);
+    project.write('apps/web/.env', 'STRIPE_KEY=sk_test_ShadowedShadowedShadowed12\n');
+    project.write('apps/api/.env.local', 'PORT=4000\nUNRELATED=1\n');
+    project.write('build/.env', 'LOG_LEVEL=debug\n');
+    project.write('apps/web/.env.example', 'DATABASE_URL=\n');
+    project.write('node_modules/pkg/.env', 'DATABASE_URL=x\n');
+
+    const { result, report } = doctor(project);
+
+    expect(find(report, 'ENV_FILE_SHADOW').map((finding) => `${finding.path}:${finding.var}`).sort()).toEqual(['apps/api/.env.local:PORT', 'apps/web/.env:STRIPE_KEY', 'build/.env:LOG_LEVEL']);
+    expect(find(report, 'ENV_FILE_SHADOW').find((finding) => finding.var === 'STRIPE_KEY')?.fix).toBe('remove STRIPE_KEY from apps/web/.env, or move the file into the store with devsecrets import apps/web/.env --delete');
+    expect(result.stdout).not.toContain('Shadowed');
+  });
+
   it('ENV_CASE_CONFLICT (warn) for an inherited database_url when the manifest has DATABASE_URL', () => {
     const project = initialised();
 
@@ -370,6 +386,22 @@ describe('devsecrets doctor: git', () => {
     }]);
   });
 
+  it('EXAMPLE_IGNORED for an example inside a wholly ignored folder, which a negation alone cannot re-include', () => {
+    const project = initialised();
+    project.write('.gitignore', `${project.read('.gitignore')}config/\nbuild/\nnode_modules/\n`);
+    project.write('config/.env.example', 'PORT=\n');
+    project.write('build/deep/.env.staging.example', 'PORT=\n');
+    project.write('node_modules/pkg/.env.example', 'PORT=\n');
+
+    const { result, report } = doctor(project);
+
+    expect(result.code).toBe(0);
+    expect(find(report, 'EXAMPLE_IGNORED').map((finding) => [finding.path, finding.message, finding.fix])).toEqual([
+      ['build/deep/.env.staging.example', expect.stringMatching(/^build\/deep\/\.env\.staging\.example is ignored by \.gitignore:\d+ \(build\/\)/), expect.stringMatching(/^git never re-includes a file inside an ignored folder: change \.gitignore:\d+ \(build\/\) to ignore what is in build\//)],
+      ['config/.env.example', expect.stringContaining('(config/)'), expect.stringContaining('to ignore what is in config/ rather than the folder itself')],
+    ]);
+  });
+
   it('TRACKED_SECRET_FILE for a .env added with git add -f, with git rm --cached as the fix (never run)', () => {
     const project = initialised();
     project.write('.env', 'X=1\n');
@@ -437,6 +469,33 @@ describe('devsecrets doctor: git', () => {
     const gaps = doctor(project).report.findings.map((finding) => `${finding.code}:${finding.path}`);
     expect(gaps).toEqual(expect.arrayContaining(['GITIGNORE_UNCOVERED:.devsecrets/', 'EXAMPLE_IGNORED:.env.example']));
     expect(gaps).not.toContain('GITIGNORE_UNCOVERED:.env');
+  });
+
+  it('outside a git repository: key files and env files anywhere in the tree are judged too, ignored folders and node_modules skipped', () => {
+    const project = createProject({
+      manifest: STANDARD_MANIFEST,
+      git: false,
+      files: {
+        'deploy/server.pem': 'x\n', 'apps/web/.env': 'X=1\n', 'apps/api/.env.production': 'X=1\n', 'apps/api/config/.env.example': 'X=\n',
+        'build/leftover.pem': 'x\n', 'node_modules/pkg/test.key': 'x\n', 'keys/id_ed25519': 'x\n',
+      },
+    });
+    expect(project.run(['init']).code).toBe(0);
+    project.write('.gitignore', `${project.read('.gitignore')}build/\nconfig/\n`);
+
+    const { report } = doctor(project);
+
+    expect(report.findings.filter((finding) => finding.code !== 'CHECK_SKIPPED').map((finding) => `${finding.code}:${finding.path}`)).toEqual([
+      'EXAMPLE_IGNORED:apps/api/config/.env.example',
+      'GITIGNORE_UNCOVERED:deploy/server.pem',
+      'GITIGNORE_UNCOVERED:keys/id_ed25519',
+    ]);
+    project.write('.gitignore', `${project.read('.gitignore')}*.pem\nid_*\n!apps/api/.env.production\n`);
+    const judged = (): string[] => doctor(project).report.findings.filter((finding) => finding.code !== 'CHECK_SKIPPED').map((finding) => `${finding.code}:${finding.path}`).sort();
+    expect(judged()).toEqual(['EXAMPLE_IGNORED:apps/api/config/.env.example', 'GITIGNORE_UNCOVERED:apps/api/.env.production']);
+    // And git, once there, says the same.
+    spawnSync('git', ['init', '-q'], { cwd: project.dir, env: project.env });
+    expect(judged()).toEqual(['EXAMPLE_IGNORED:apps/api/config/.env.example', 'GITIGNORE_UNCOVERED:apps/api/.env.production']);
   });
 });
 
@@ -526,6 +585,11 @@ describe('doctor agrees with git check-ignore', () => {
       files: { '.gitignore': '.env*\n', 'packages/api/.env.example': '', 'packages/web/.gitignore': '!.env.sample\n', 'packages/web/.env.sample': '' },
       sensitive: [],
       examples: ['packages/api/.env.example', 'packages/web/.env.sample'],
+    },
+    'examples inside ignored folders': {
+      files: { '.gitignore': 'config/\n/out/*\ntmp\n', 'config/.env.example': '', 'out/.env.sample': '', 'out/sub/.env.dev.template': '', 'x/tmp/y/.env.example': '', 'ok/.env.example': '' },
+      sensitive: [],
+      examples: ['config/.env.example', 'out/.env.sample', 'out/sub/.env.dev.template', 'x/tmp/y/.env.example', 'ok/.env.example'],
     },
     'a .env* rule hides examples': {
       files: { '.gitignore': '.env*\n!.env.template\n', '.env.example': '', '.env.sample': '', '.env.template': '', '.env': '' },

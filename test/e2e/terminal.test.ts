@@ -89,6 +89,34 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     expect(existsSync(identity)).toBe(false);
   });
 
+  it('doctor --fix: once a person removes a negation that was the only rule for a key file, the file gets its ignore rule in the same run', () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    expect(project.run(['init']).code).toBe(0);
+    project.write('.gitignore', `!deploy.pem\n${project.read('.gitignore')}`);
+    project.write('deploy.pem', 'x\n');
+
+    const fixed = onTerminal(project, ['doctor', '--fix'], {}, 'y');
+
+    expect(fixed.screen).toContain('deploy.pem is re-included by .gitignore:1 (!deploy.pem); remove that line?');
+    expect(fixed.screen).toContain('fixed: removed !deploy.pem (line 1) from .gitignore');
+    expect(fixed.screen).toContain('fixed: added /deploy.pem to the devsecrets block of .gitignore');
+    expect(JSON.parse(project.run(['doctor', '--json']).stdout)).toEqual({ ok: true, findings: [] });
+  });
+
+  it('doctor --fix offers a negation for an example the project\'s own rule hides, and adds it after that rule on a yes', () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    expect(project.run(['init']).code).toBe(0);
+    project.write('config/.gitignore', 'node_modules/\n*.example\nbuild/\n');
+    project.write('config/.env.example', 'PORT=\n');
+
+    const fixed = onTerminal(project, ['doctor', '--fix'], {}, 'y');
+
+    expect(fixed.screen).toContain('config/.env.example is ignored by config/.gitignore:2 (*.example); add !/.env.example to config/.gitignore after line 2?');
+    expect(fixed.screen).toContain('fixed: added !/.env.example to config/.gitignore after line 2, so config/.env.example can be committed');
+    expect(project.read('config', '.gitignore')).toBe('node_modules/\n*.example\n!/.env.example\nbuild/\n');
+    expect(JSON.parse(project.run(['doctor', '--json']).stdout)).toEqual({ ok: true, findings: [] });
+  });
+
   it('colours diagnostics on a terminal, never with NO_COLOR', () => {
     const project = createProject({ manifest: STANDARD_MANIFEST });
     expect(onTerminal(project, ['run', '--', 'true']).screen).toContain('\u001b[31merror:');

@@ -23,6 +23,8 @@ describe('leakNeedles', () => {
     expect(encodings.filter((encoding) => encoding === 'base64url')).toHaveLength(3);
     expect(encodings.filter((encoding) => encoding === 'verbatim')).toHaveLength(1);
     expect(encodings.filter((encoding) => encoding === 'url-encoded')).toHaveLength(1);
+    expect(leakNeedles({ PLAIN: 'ab b/c:d' }).filter((needle) => needle.encoding === 'url-encoded').map((needle) => needle.text).sort())
+      .toEqual(['ab%20b%2Fc%3Ad', 'ab%20b%2fc%3ad', 'ab%20b/c%3Ad', 'ab%20b/c%3ad', 'ab%20b/c:d']);
     expect(leakNeedles({ PLAIN: 'abcdefghijkl' }).map((needle) => needle.encoding)).toEqual(['verbatim', 'base64', 'base64', 'base64']);
   });
 });
@@ -42,6 +44,28 @@ describe('scanText', () => {
 
   it('finds it URL-encoded', () => {
     expect(leaks(`https://h.test/?s=${encodeURIComponent(SECRET)}`)).toEqual(['API_SECRET:url-encoded:1']);
+  });
+
+  it('finds a URL value as each common encoder writes it, with upper- or lowercase hex digits', () => {
+    const url = 'postgresql://dev_x:p@ss w/rd!(1)@localhost:5432/db?sslmode=require&x=é';
+    // encodeURIComponent and encodeURI, then Python's quote(v), quote(v, safe='') and quote(v, safe='/:').
+    const forms = [
+      encodeURIComponent(url),
+      encodeURI(url),
+      'postgresql%3A//dev_x%3Ap%40ss%20w/rd%21%281%29%40localhost%3A5432/db%3Fsslmode%3Drequire%26x%3D%C3%A9',
+      'postgresql%3A%2F%2Fdev_x%3Ap%40ss%20w%2Frd%21%281%29%40localhost%3A5432%2Fdb%3Fsslmode%3Drequire%26x%3D%C3%A9',
+      'postgresql://dev_x:p%40ss%20w/rd%21%281%29%40localhost:5432/db%3Fsslmode%3Drequire%26x%3D%C3%A9',
+    ];
+    for (const form of forms) {
+      for (const written of [form, form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())]) {
+        expect(leaks(`config: ${written}\n`, { DATABASE_URL: url }), written).toEqual(['DATABASE_URL:url-encoded:1']);
+      }
+    }
+  });
+
+  it('does not find base64 wrapped over lines (MIME): a known gap', () => {
+    const wrapped = Buffer.from(SECRET.repeat(4)).toString('base64').replace(/.{20}/g, '$&\n');
+    expect(leaks(wrapped, { LONG: SECRET.repeat(4) })).toEqual([]);
   });
 
   it('reports a value once per line, on every line it appears', () => {

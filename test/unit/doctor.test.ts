@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  classifyPath, diagnose, manifestFactFromError, planFixes, sensitivePaths, storeFactFromError, syncSafely,
+  classifyPath, diagnose, existingEnvFiles, foldersAboveExamples, foldersToSearch, manifestFactFromError, planFixes, sensitivePaths, storeFactFromError, syncSafely,
   type DoctorFacts, type GitFact, type IgnoreVerdict, type SensitivePath,
 } from '../../src/core/doctor/index.js';
 import { auditHeadFor, joinAuditFiles, nextAuditLine, type AuditEvent } from '../../src/core/audit.js';
@@ -326,6 +326,7 @@ describe('git', () => {
     ['.env.sample', 'example'], ['config/.env.template', 'example'], ['.env.local.example', 'example'],
     ['.env.staging.local', 'env'], ['.envrc', undefined], ['cert.PEM', 'key'], ['a/b.p12', 'key'], ['x.pfx', 'key'],
     ['id_rsa', 'key'], ['id_rsa.pub', undefined], ['age.txt', 'key'], ['age_keys.txt', 'key'], ['my.agekey', 'key'],
+    ['key.txt', 'key'], ['sops/age/keys.txt', 'key'], ['monkey.txt', undefined], ['keys.txt.bak', undefined],
     ['.devsecrets/.gitignore', undefined], ['.git/x.key', undefined],
   ] as const)('classifyPath(%s) is %s', (path, kind) => {
     expect(classifyPath(path)).toBe(kind);
@@ -378,6 +379,28 @@ describe('git', () => {
         fix: 'add !/.env.sample to app/.gitignore after line 1',
       },
     ]);
+  });
+
+  it('an example inside an ignored folder needs that folder\'s rule changed: a negation alone cannot re-include it', () => {
+    const paths = sensitivePaths({ rootEntries: [], tracked: [], untracked: [], ignored: ['config/', 'config/deep/.env.example'] });
+    expect(foldersAboveExamples(paths)).toEqual(['config/', 'config/deep/']);
+    const git = cleanGit(paths);
+    const rule = { source: '.gitignore', line: 3, pattern: 'config/' };
+    const verdicts = new Map(git.verdicts).set('config/deep/.env.example', { ignored: true, rule }).set('config/', { ignored: true, rule }).set('config/deep/', { ignored: true, rule });
+    expect(diagnose(cleanFacts({ git: { ...git, verdicts } })).findings).toEqual([expect.objectContaining({
+      code: 'EXAMPLE_IGNORED', path: 'config/deep/.env.example',
+      fix: 'git never re-includes a file inside an ignored folder: change .gitignore:3 (config/) to ignore what is in config/ rather than the folder itself, then re-include config/deep/.env.example with a negation',
+    })]);
+  });
+
+  it('existingEnvFiles: env files from every listing, once each, root entries first; no example, store or dependency file', () => {
+    expect(existingEnvFiles(listing)).toEqual(['.env', '.env.production', 'packages/api/.env']);
+    expect(existingEnvFiles({ rootEntries: ['.env'], tracked: ['a/.env.local', '.env'], untracked: [], ignored: ['b/.env.test', 'node_modules/x/.env', 'dist/'] }))
+      .toEqual(['.env', 'a/.env.local', 'b/.env.test']);
+  });
+
+  it('foldersToSearch: wholly ignored folders but dependencies, git\'s own and the store', () => {
+    expect(foldersToSearch(['dist/', 'node_modules/', 'a/node_modules/', '.devsecrets/', 'x.log', 'packages/api/build/', '.git/'])).toEqual(['dist/', 'packages/api/build/']);
   });
 
   it('an example ignored by .git/info/exclude is re-included from the root .gitignore', () => {
@@ -461,7 +484,7 @@ describe('planFixes', () => {
   const TEMPLATE = ['.devsecrets/', '.env', '.env.*', '!.env.example'];
 
   it('nothing to fix in a healthy project', () => {
-    expect(planFixes(cleanFacts(), TEMPLATE)).toEqual({ ignoreRules: [], permissions: [], sync: false, extras: [], negations: [] });
+    expect(planFixes(cleanFacts(), TEMPLATE)).toEqual({ ignoreRules: [], permissions: [], sync: false, extras: [], negations: [], exampleNegations: [] });
   });
 
   it('the block rules for an uncovered .env (covering env files anywhere), anchored rules for key files, never a negated path', () => {
@@ -471,6 +494,39 @@ describe('planFixes', () => {
     verdicts.set('api/.env', { ignored: false, rule: { source: 'api/.gitignore', line: 1, pattern: '!.env' } });
     const plan = planFixes(cleanFacts({ git: { kind: 'checked', basis: 'git', paths, verdicts, tracked: new Set() } }), TEMPLATE);
     expect(plan.ignoreRules).toEqual([...TEMPLATE, '/server.pem']);
+  });
+
+  it('no sync for a stale stamp alone when a sync would keep a person\'s invalid value: nothing to do but report it', () => {
+    const document = freshDocument();
+    document.vars.PORT = { value: 'not-a-port', origin: 'set', updatedAt: NOW.toISOString() };
+    document.manifest = { ...document.manifest, digest: 'older' };
+    expect(planFixes(cleanFacts({ store: { kind: 'open', document } }), TEMPLATE).sync).toBe(false);
+    document.vars.PORT = { value: '8080', origin: 'set', updatedAt: NOW.toISOString() };
+    expect(planFixes(cleanFacts({ store: { kind: 'open', document } }), TEMPLATE).sync).toBe(true);
+  });
+
+  it('an example hidden by a rule of the devsecrets block: the template\'s rules for an older block, else a negation at the block\'s end', () => {
+    const paths = sensitivePaths({ rootEntries: [], tracked: [], untracked: ['.env.staging.example'], ignored: [] });
+    const git = cleanGit(paths);
+    const verdicts = new Map(git.verdicts).set('.env.staging.example', { ignored: true, rule: { source: '.gitignore', line: 4, pattern: '.env.*' } });
+    const older = { start: 1, end: 6, rules: ['.devsecrets/', '.env', '.env.*', '!.env.example'].slice(0, 3) };
+    expect(planFixes(cleanFacts({ git: { ...git, verdicts, block: older } }), TEMPLATE).ignoreRules).toEqual(TEMPLATE);
+    const current = { start: 1, end: 7, rules: TEMPLATE };
+    expect(planFixes(cleanFacts({ git: { ...git, verdicts, block: current } }), TEMPLATE)).toMatchObject({ ignoreRules: ['!/.env.staging.example'], exampleNegations: [] });
+  });
+
+  it('an example hidden by the project\'s own rule is offered as a negation after that rule, unless it lies inside an ignored folder', () => {
+    const paths = sensitivePaths({ rootEntries: [], tracked: [], untracked: ['config/.env.example'], ignored: ['out/', 'out/.env.sample'] });
+    const git = cleanGit(paths);
+    const verdicts = new Map(git.verdicts)
+      .set('config/.env.example', { ignored: true, rule: { source: 'config/.gitignore', line: 2, pattern: '*.example' } })
+      .set('config/', { ignored: false })
+      .set('out/.env.sample', { ignored: true, rule: { source: '.gitignore', line: 9, pattern: 'out/' } })
+      .set('out/', { ignored: true, rule: { source: '.gitignore', line: 9, pattern: 'out/' } });
+    const plan = planFixes(cleanFacts({ git: { ...git, verdicts, block: { start: 1, end: 5, rules: TEMPLATE } } }), TEMPLATE);
+    expect(plan).toMatchObject({ ignoreRules: [], exampleNegations: [{
+      path: 'config/.env.example', ignoredBy: { source: 'config/.gitignore', line: 2, pattern: '*.example' }, source: 'config/.gitignore', afterLine: 2, rule: '!/.env.example',
+    }] });
   });
 
   it('modes to tighten, and a sync that only adds fakes; a person\'s invalid value is kept and the stamp left alone', () => {

@@ -6,8 +6,12 @@
  * the work. A value embedded in a longer base64 text may start at any of the three byte
  * positions of a base64 group; the characters of the groups it fully covers are the same
  * whatever surrounds it, so each alignment contributes the encoding of the value with 0, 1
- * or 2 leading bytes dropped, cut to whole groups (no padding). Values shorter than 8
- * characters are not searched: they would match too much.
+ * or 2 leading bytes dropped, cut to whole groups (no padding). URL-encoded forms are those
+ * of the common encoders — `encodeURIComponent`, `encodeURI`, Python's `quote` (which keeps
+ * `/`), a strict RFC 3986 component, and one that keeps `/` and `:` as URLs in config often
+ * do — each with upper- and lowercase hex digits. Base64 wrapped over several lines (MIME,
+ * PEM bodies) is not searched. Values shorter than 8 characters are not searched: they
+ * would match too much.
  */
 import { findLiveCredential, PRIVATE_KEY_PEM } from '../insecure.js';
 import type { Manifest } from '../manifest-model.js';
@@ -60,9 +64,34 @@ export function leakNeedles(secrets: Readonly<Record<string, string>>): Needle[]
       add('base64', whole.toString('base64'));
       add('base64url', whole.toString('base64url'));
     }
-    add('url-encoded', encodeURIComponent(value));
+    for (const kept of URL_KEPT) {
+      const encoded = percentEncode(value, kept);
+      add('url-encoded', encoded);
+      add('url-encoded', encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
+    }
   }
   return needles;
+}
+
+/** RFC 3986's unreserved characters, which no encoder escapes. */
+const UNRESERVED = 'A-Za-z0-9\\-._~';
+/** The characters each common encoder leaves as they are. */
+const URL_KEPT: readonly RegExp[] = [
+  new RegExp(`[${UNRESERVED}!*'()]`), // encodeURIComponent
+  new RegExp(`[${UNRESERVED}!*'();,/?:@&=+$#]`), // encodeURI
+  new RegExp(`[${UNRESERVED}]`), // a strict component, Python's quote(safe='')
+  new RegExp(`[${UNRESERVED}/]`), // Python's quote
+  new RegExp(`[${UNRESERVED}/:]`), // a URL kept readable: scheme and path separators as they are
+];
+
+/** `text` with every character `kept` does not match percent-encoded as UTF-8, in uppercase hex. */
+function percentEncode(text: string, kept: RegExp): string {
+  let encoded = '';
+  for (const char of text) {
+    if (kept.test(char)) encoded += char;
+    else for (const byte of Buffer.from(char, 'utf8')) encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return encoded;
 }
 
 /**
@@ -73,7 +102,10 @@ export function leakNeedles(secrets: Readonly<Record<string, string>>): Needle[]
 export function scanText(path: string, text: string, needles: readonly Needle[]): ContentHit[] {
   const lines = new LineIndex(text);
   const hits: ContentHit[] = [];
+  // Every URL-encoded form holds a `%` (one without would be the verbatim value): most files have none.
+  const percent = text.includes('%');
   for (const needle of needles) {
+    if (needle.encoding === 'url-encoded' && !percent) continue;
     let lastLine = 0;
     for (let at = text.indexOf(needle.text); at !== -1; at = text.indexOf(needle.text, at + needle.text.length)) {
       const line = lines.lineOf(at);

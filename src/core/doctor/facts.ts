@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import { DevsecretsError, type Issue } from '../errors.js';
+import type { BlockPlace } from '../gitignore-block.js';
 import type { Manifest } from '../manifest-model.js';
 import type { StoreDocument } from '../store-document.js';
 import type { ContentHit } from './content-scan.js';
@@ -20,7 +21,7 @@ export interface DoctorFacts {
   permissions: readonly PermissionFact[];
   /** The environment doctor inherited, as `run` would pass it on. */
   environment: Readonly<Record<string, string | undefined>>;
-  /** Local dotenv files in the project root (example files left out). */
+  /** Local dotenv files anywhere in the project (example files left out). */
   envFiles: readonly EnvFileFact[];
   git: GitFact;
   /** What scanning tracked (or, with `--staged`, staged) file contents found. */
@@ -74,10 +75,20 @@ export type GitFact =
        */
       basis: 'git' | 'root-gitignore';
       paths: readonly SensitivePath[];
-      /** Keyed by `SensitivePath.path`; every sensitive path has one. */
+      /**
+       * Keyed by `SensitivePath.path`; every sensitive path has one, and so has every folder
+       * above an example file (see `foldersAboveExamples`).
+       */
       verdicts: ReadonlyMap<string, IgnoreVerdict>;
       /** Paths in the index, relative to the project root. */
       tracked: ReadonlySet<string>;
+      /**
+       * With `basis: 'root-gitignore'`, when the walk of the tree stopped after this many
+       * entries: files beyond them were not judged.
+       */
+      walkStoppedAt?: number;
+      /** The devsecrets block of the root `.gitignore`, when there is one. */
+      block?: BlockPlace;
     }
   | { kind: 'skipped'; reason: 'not-a-repository' | 'git-failed'; message: string };
 

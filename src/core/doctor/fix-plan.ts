@@ -1,7 +1,7 @@
 /**
  * What `doctor --fix` may do on its own, decided from the facts: only changes that cannot
- * lose anything. Rules a project re-includes on purpose (a negation) are left for a person
- * to weigh; values a person set are never touched; tracked files are never removed (the
+ * lose anything. Rules a project wrote itself — a negation re-including a sensitive path, a
+ * rule hiding an example — are left for a person to weigh; values a person set are never touched; tracked files are never removed (the
  * finding prints the `git rm --cached` command instead).
  */
 import type { Manifest } from '../manifest-model.js';
@@ -9,7 +9,7 @@ import { generatedVar } from '../seed-store.js';
 import { seedOf, type StoreDocument } from '../store-document.js';
 import { syncDocument } from '../sync-store.js';
 import type { DoctorFacts } from './facts.js';
-import { ignoreRuleFor, isBlockPath } from './git-checks.js';
+import { exampleRemedy, ignoreRuleFor, isBlockPath } from './git-checks.js';
 import { STORE_DIR } from './sensitive-paths.js';
 
 export interface FixPlan {
@@ -17,7 +17,10 @@ export interface FixPlan {
   ignoreRules: string[];
   /** Absolute paths and the mode each should have. */
   permissions: { path: string; mode: number }[];
-  /** The store needs missing variables seeded, or its manifest stamp brought up to date (see `syncSafely`). */
+  /**
+   * The store needs missing variables seeded, or its manifest stamp brought up to date where
+   * a sync would only add fakes (see `syncSafely`).
+   */
   sync: boolean;
   /** Store variables the manifest does not declare, to remove (only when the user said `--yes`). */
   extras: string[];
@@ -26,6 +29,12 @@ export interface FixPlan {
    * project: undone only when a person agrees, one by one.
    */
   negations: Negation[];
+  /**
+   * Negations that would make visible an example file the project's own rules (or git's
+   * exclude files) hide: added only when a person agrees, one by one. An example inside an
+   * ignored folder is not offered: git cannot re-include it with a negation.
+   */
+  exampleNegations: ExampleNegation[];
 }
 
 /** A negation rule that keeps a sensitive path out of git's ignore list. */
@@ -37,16 +46,31 @@ export interface Negation {
   pattern: string;
 }
 
+/** A negation to add so that git stops ignoring an example file. */
+export interface ExampleNegation {
+  /** The example file, relative to the project root. */
+  path: string;
+  /** The rule that hides it now. */
+  ignoredBy: { source: string; line: number; pattern: string };
+  /** The ignore file to add `rule` to, relative to the project root. */
+  source: string;
+  /** Add it right after this line (which holds `ignoredBy.pattern`), or else at the end. */
+  afterLine?: number;
+  rule: string;
+}
+
 /**
  * The fixes for `facts`; `templateRules` are the block's standard rules, added when a path
- * they cover is not ignored. Removing store variables the manifest dropped loses their
- * values, so it is planned only with `dropExtras` (`--fix --yes`).
+ * they cover is not ignored, or when one of the block's rules hides an example (the
+ * template re-includes every example name). Removing store variables the manifest dropped
+ * loses their values, so it is planned only with `dropExtras` (`--fix --yes`).
  */
 export function planFixes(facts: DoctorFacts, templateRules: readonly string[], dropExtras = false): FixPlan {
   const ignoreRules = new Set<string>();
   const negations: Negation[] = [];
+  const exampleNegations: ExampleNegation[] = [];
   if (facts.git.kind === 'checked') {
-    const { verdicts } = facts.git;
+    const { verdicts, block } = facts.git;
     for (const entry of facts.git.paths) {
       const rule = verdicts.get(entry.path)?.rule;
       const inProject = rule !== undefined && !rule.source.startsWith('..') && !rule.source.startsWith('/');
@@ -59,9 +83,25 @@ export function planFixes(facts: DoctorFacts, templateRules: readonly string[], 
       return judged && !verdict.ignored && verdict.rule === undefined;
     });
     // The block's unanchored `.env` and `.env.*` then cover every env file at any depth.
-    const block = unruled.some(isBlockPath);
-    if (block) for (const rule of templateRules) ignoreRules.add(rule);
-    for (const entry of unruled) if (!isBlockPath(entry) && !(block && entry.kind === 'env')) ignoreRules.add(ignoreRuleFor(entry));
+    const addTemplate = unruled.some(isBlockPath);
+    if (addTemplate) for (const rule of templateRules) ignoreRules.add(rule);
+    for (const entry of unruled) if (!isBlockPath(entry) && !(addTemplate && entry.kind === 'env')) ignoreRules.add(ignoreRuleFor(entry));
+    for (const entry of facts.git.paths) {
+      const verdict = verdicts.get(entry.path);
+      if (entry.kind !== 'example' || verdict?.ignored !== true || verdict.rule === undefined) continue;
+      const remedy = exampleRemedy(entry, verdict.rule, verdicts);
+      if (remedy.kind !== 'negation') continue;
+      const inBlock = block !== undefined && verdict.rule.source === '.gitignore' && verdict.rule.line > block.start && verdict.rule.line < block.end;
+      if (!inBlock) {
+        exampleNegations.push({ path: entry.path, ignoredBy: verdict.rule, source: remedy.source, ...(remedy.afterLine === undefined ? {} : { afterLine: remedy.afterLine }), rule: remedy.rule });
+      } else if (templateRules.some((rule) => !block.rules.includes(rule))) {
+        // An older block: today's template re-includes every example name.
+        for (const rule of templateRules) ignoreRules.add(rule);
+      } else {
+        // The block's own rules are devsecrets' to change: a negation at its end wins.
+        ignoreRules.add(remedy.rule);
+      }
+    }
   }
   const permissions = facts.permissions.map((fact) => ({ path: fact.path, mode: fact.expected }));
   let sync = false;
@@ -69,11 +109,18 @@ export function planFixes(facts: DoctorFacts, templateRules: readonly string[], 
   if (facts.manifest.kind === 'valid' && facts.store.kind === 'open') {
     const { manifest } = facts.manifest;
     const { document } = facts.store;
-    sync = document.manifest.version !== manifest.version || document.manifest.digest !== manifest.digest
-      || Object.entries(manifest.vars).some(([name, spec]) => document.vars[name] === undefined && spec.required !== false);
+    const missing = Object.entries(manifest.vars).some(([name, spec]) => document.vars[name] === undefined && spec.required !== false);
+    const stale = document.manifest.version !== manifest.version || document.manifest.digest !== manifest.digest;
+    sync = missing || (stale && onlyAddsFakes(document, manifest, facts.now));
     if (dropExtras) extras = Object.keys(document.vars).filter((name) => !(name in manifest.vars));
   }
-  return { ignoreRules: [...ignoreRules], permissions, sync, extras, negations };
+  return { ignoreRules: [...ignoreRules], permissions, sync, extras, negations, exampleNegations };
+}
+
+/** Whether a full sync would only add fakes and restamp: no value dropped, replaced or kept invalid. */
+function onlyAddsFakes(document: StoreDocument, manifest: Manifest, now: Date): boolean {
+  const trial = syncDocument(structuredClone(document), manifest, now);
+  return trial.removed.length + trial.regenerated.length + trial.invalidKept.length === 0;
 }
 
 /**
@@ -83,8 +130,7 @@ export function planFixes(facts: DoctorFacts, templateRules: readonly string[], 
  * @returns the variables seeded, and whether the store is now synced with the manifest.
  */
 export function syncSafely(document: StoreDocument, manifest: Manifest, now: Date): { seeded: string[]; synced: boolean } {
-  const trial = syncDocument(structuredClone(document), manifest, now);
-  if (trial.removed.length + trial.regenerated.length + trial.invalidKept.length === 0) {
+  if (onlyAddsFakes(document, manifest, now)) {
     return { seeded: syncDocument(document, manifest, now).added, synced: true };
   }
   const seed = seedOf(document);

@@ -35,15 +35,16 @@ export function checkGit(git: GitFact): Finding[] {
   if (git.kind === 'skipped') {
     return [{ code: 'CHECK_SKIPPED', level: 'info', message: `.gitignore and tracked-file checks skipped: ${git.message}`, fix: SKIPPED_FIX[git.reason] }];
   }
+  const stopped = git.walkStoppedAt === undefined ? '' : `; only the first ${git.walkStoppedAt} entries of the tree were looked at`;
   const findings: Finding[] = git.basis === 'git' ? [] : [{
     code: 'CHECK_SKIPPED', level: 'info',
-    message: 'not a git repository: ignore rules judged from the root .gitignore alone; tracked-file checks skipped',
+    message: `not a git repository: ignore rules judged from the root .gitignore alone; tracked-file checks skipped${stopped}`,
     fix: 'run devsecrets doctor again after git init, so that git itself decides',
   }];
   for (const entry of git.paths) {
     const verdict = git.verdicts.get(entry.path) ?? { ignored: false };
     if (entry.kind === 'example') {
-      if (verdict.ignored && verdict.rule !== undefined) findings.push(exampleIgnored(entry, verdict.rule));
+      if (verdict.ignored && verdict.rule !== undefined) findings.push(exampleIgnored(entry, verdict.rule, exampleRemedy(entry, verdict.rule, git.verdicts)));
       continue;
     }
     // A file in the store folder is ignored exactly when the folder is: one verdict says it.
@@ -90,14 +91,41 @@ export function isBlockPath(entry: SensitivePath): boolean {
   return entry.path in BLOCK_RULES;
 }
 
-function exampleIgnored(entry: SensitivePath, rule: NonNullable<IgnoreVerdict['rule']>): Finding {
+/**
+ * How an ignored example can be made visible again: a negation after the rule that hides
+ * it, or — when a folder above it is ignored, since git never re-includes a file inside an
+ * ignored folder — a change to the rule that ignores that folder.
+ */
+export type ExampleRemedy =
+  /** Add `rule` to `source` (relative to the project root) after line `afterLine`, or at its end. */
+  | { kind: 'negation'; source: string; afterLine?: number; rule: string }
+  | { kind: 'folder'; folder: string; verdict: IgnoreVerdict & { rule: NonNullable<IgnoreVerdict['rule']> } };
+
+/** The remedy for `entry`, an example ignored by `rule`; `verdicts` holds those of the folders above it. */
+export function exampleRemedy(entry: SensitivePath, rule: NonNullable<IgnoreVerdict['rule']>, verdicts: ReadonlyMap<string, IgnoreVerdict>): ExampleRemedy {
+  for (let at = entry.path.indexOf('/'); at !== -1; at = entry.path.indexOf('/', at + 1)) {
+    const folder = entry.path.slice(0, at + 1);
+    const verdict = verdicts.get(folder);
+    if (verdict?.ignored === true && verdict.rule !== undefined) return { kind: 'folder', folder, verdict: { ...verdict, rule: verdict.rule } };
+  }
   // A negation only wins from the same ignore file or a deeper one; info/exclude and the
   // global excludes file lose to any .gitignore, so the root one will do for them.
   const inTree = /(?:^|\/)\.gitignore$/.test(rule.source) && !rule.source.startsWith('/');
   const folder = inTree ? rule.source.slice(0, -'.gitignore'.length) : undefined;
-  const fix = folder !== undefined && entry.path.startsWith(folder)
-    ? `add !/${escapeRule(entry.path.slice(folder.length))} to ${rule.source} after line ${rule.line}`
-    : `add !/${escapeRule(entry.path)} to .gitignore`;
+  if (folder !== undefined && entry.path.startsWith(folder)) {
+    return { kind: 'negation', source: rule.source, afterLine: rule.line, rule: `!/${escapeRule(entry.path.slice(folder.length))}` };
+  }
+  return { kind: 'negation', source: '.gitignore', rule: `!/${escapeRule(entry.path)}` };
+}
+
+function exampleIgnored(entry: SensitivePath, rule: NonNullable<IgnoreVerdict['rule']>, remedy: ExampleRemedy): Finding {
+  let fix: string;
+  if (remedy.kind === 'negation') {
+    fix = `add ${remedy.rule} to ${remedy.source}${remedy.afterLine === undefined ? '' : ` after line ${remedy.afterLine}`}`;
+  } else {
+    const { source, line, pattern } = remedy.verdict.rule;
+    fix = `git never re-includes a file inside an ignored folder: change ${source}:${line} (${pattern}) to ignore what is in ${remedy.folder} rather than the folder itself, then re-include ${entry.path} with a negation`;
+  }
   return {
     code: 'EXAMPLE_IGNORED', level: 'warn', path: entry.path,
     message: `${entry.path} is ignored by ${rule.source}:${rule.line} (${rule.pattern}), but the team needs it committed`,

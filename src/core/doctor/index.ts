@@ -23,8 +23,8 @@ import { checkDrift, checkExpiry, checkStoreAccess } from './store-checks.js';
 export type { ContentFact, DoctorFacts, EnvFileFact, GitFact, IgnoreVerdict, ManifestFact, PermissionFact, StoreFact } from './facts.js';
 export { manifestFactFromError, storeFactFromError } from './facts.js';
 export { leakNeedles, scanText, secretValues, type ContentHit, type Needle } from './content-scan.js';
-export { planFixes, syncSafely, type FixPlan, type Negation } from './fix-plan.js';
-export { classifyPath, sensitivePaths, type ProjectListing, type SensitiveKind, type SensitivePath } from './sensitive-paths.js';
+export { planFixes, syncSafely, type ExampleNegation, type FixPlan, type Negation } from './fix-plan.js';
+export { classifyPath, existingEnvFiles, foldersAboveExamples, foldersToSearch, sensitivePaths, type ProjectListing, type SensitiveKind, type SensitivePath } from './sensitive-paths.js';
 
 /** Runs every check on `facts`; the report is not ok when any finding is an error. */
 export function diagnose(facts: DoctorFacts): Report {

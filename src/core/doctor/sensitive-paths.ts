@@ -6,7 +6,8 @@
  * - `env`: local dotenv files, `.env` and `.env.<anything>`, at any depth;
  * - `key`: private keys and identities: `*.pem`, `*.key`, `*.p12`, `*.pfx`, `*.agekey`,
  *   ssh's `id_rsa`, `id_dsa`, `id_ecdsa`, `id_ed25519`, and age identities saved as
- *   `age.txt`, `age-key.txt`, `age_keys.txt`, `age-identity.txt` and the like.
+ *   `key.txt` (age's own docs: `age-keygen -o key.txt`), `keys.txt` (SOPS), `age.txt`,
+ *   `age-key.txt`, `age_keys.txt`, `age-identity.txt` and the like.
  *
  * `example`: `.env.example`, `.env.sample`, `.env.template` (also `.env.<x>.example`…) are
  * the opposite: the team needs them committed.
@@ -32,9 +33,15 @@ export interface ProjectListing {
   rootEntries: readonly string[];
   /** Files git tracks, relative to the root. */
   tracked: readonly string[];
-  /** Files git neither tracks nor ignores, relative to the root. */
+  /**
+   * Files git neither tracks nor ignores, relative to the root. Outside a repository: every
+   * file of the tree, as walked.
+   */
   untracked: readonly string[];
-  /** Untracked files git ignores (a wholly ignored folder once, as `folder/`), relative to the root. */
+  /**
+   * Untracked files git ignores (a wholly ignored folder once, as `folder/`), relative to the
+   * root, and the env and example files inside such folders (see `foldersToSearch`).
+   */
   ignored: readonly string[];
 }
 
@@ -50,7 +57,7 @@ const ALWAYS_CHECKED: readonly SensitivePath[] = [
 const EXAMPLE = /^\.env(?:\..+)?\.(?:example|sample|template)$/;
 const ENV = /^\.env(?:\..+)?$/;
 const KEY_EXTENSION = /\.(?:pem|key|p12|pfx|agekey)$/i;
-const KEY_NAME = /^(?:id_(?:rsa|dsa|ecdsa|ed25519)|age(?:[-_]?(?:key|keys|identity))?\.txt)$/i;
+const KEY_NAME = /^(?:id_(?:rsa|dsa|ecdsa|ed25519)|keys?\.txt|age(?:[-_]?(?:key|keys|identity))?\.txt)$/i;
 const SKIPPED_FOLDER = /(?:^|\/)(?:node_modules|\.git)\//;
 
 /** The kind of a file by its path relative to the root, or undefined when it is not sensitive. */
@@ -62,6 +69,37 @@ export function classifyPath(path: string): SensitiveKind | undefined {
   if (ENV.test(name)) return 'env';
   if (KEY_EXTENSION.test(name) || KEY_NAME.test(name)) return 'key';
   return undefined;
+}
+
+/**
+ * The wholly ignored folders (as `git ls-files --directory` lists them) worth searching for
+ * example and env files: all but dependencies, git's own folder and the store.
+ */
+export function foldersToSearch(ignored: readonly string[]): string[] {
+  return ignored.filter((path) => path.endsWith('/') && path !== STORE_DIR && !SKIPPED_FOLDER.test(path));
+}
+
+/**
+ * The folders above each example file (`a/`, `a/b/` for `a/b/.env.example`): git cannot
+ * re-include a file inside an ignored folder, so their verdicts decide how an ignored
+ * example can be made visible again.
+ */
+export function foldersAboveExamples(paths: readonly SensitivePath[]): string[] {
+  const folders = new Set<string>();
+  for (const entry of paths) {
+    if (entry.kind !== 'example') continue;
+    for (let at = entry.path.indexOf('/'); at !== -1; at = entry.path.indexOf('/', at + 1)) folders.add(entry.path.slice(0, at + 1));
+  }
+  return [...folders];
+}
+
+/**
+ * The local env files that exist anywhere in the listing (examples left out), once each:
+ * root entries first, then the files git lists.
+ */
+export function existingEnvFiles(listing: ProjectListing): string[] {
+  const all = [...listing.rootEntries, ...listing.tracked, ...listing.untracked, ...listing.ignored];
+  return [...new Set(all)].filter((path) => classifyPath(path) === 'env');
 }
 
 /**
