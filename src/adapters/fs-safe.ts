@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, fchmodSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync,
+  closeSync, fchmodSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync,
 } from 'node:fs';
 import { hostname, uptime } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -28,7 +28,7 @@ export const PRIVATE_DIR_MODE = 0o700;
  * @throws the underlying Node.js file-system error
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string, mode = PRIVATE_FILE_MODE): Promise<void> {
-  writeViaTemp(path, data, mode, 'replace', true);
+  writeViaTemp(path, data, mode, 'replace');
 }
 
 /**
@@ -38,7 +38,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, m
  * @throws a Node.js error with code `EEXIST` when `path` exists; other file-system errors as is
  */
 export async function writeNewFileAtomic(path: string, data: Uint8Array | string, mode = PRIVATE_FILE_MODE): Promise<void> {
-  writeViaTemp(path, data, mode, 'create', true);
+  writeViaTemp(path, data, mode, 'create');
 }
 
 /**
@@ -110,7 +110,8 @@ interface LockHolder {
   createdAt: string;
 }
 
-// Past this age a leftover takeover guard is abandoned: the guarded step takes microseconds.
+// Past this age a leftover takeover guard, or a lock file still without its holder, is
+// abandoned: the steps that would have finished them take microseconds.
 const BREAK_GUARD_STALE_MS = 5_000;
 
 async function acquireLock(lockPath: string, timeoutMs: number): Promise<string> {
@@ -121,14 +122,14 @@ async function acquireLock(lockPath: string, timeoutMs: number): Promise<string>
   let delayMs = 5;
   for (;;) {
     try {
-      writeViaTemp(lockPath, content, PRIVATE_FILE_MODE, 'create', false);
+      createLockFile(lockPath, content);
       return content;
     } catch (error) {
       if (errorCode(error) !== 'EEXIST') throw error;
     }
     const current = readLockHolder(lockPath);
     if (current === 'gone') continue;
-    if (current !== 'garbled' && isStale(current) && Date.now() < deadline) {
+    if (isStale(current, lockPath) && Date.now() < deadline) {
       if (!breakStaleLock(lockPath)) await sleep(5);
       continue;
     }
@@ -136,6 +137,19 @@ async function acquireLock(lockPath: string, timeoutMs: number): Promise<string>
     if (now >= deadline) throw lockedError(lockPath, current);
     await sleep(Math.min(delayMs * (0.5 + Math.random()), deadline - now));
     delayMs = Math.min(delayMs * 2, 200);
+  }
+}
+
+/**
+ * Creates the lock file exclusively and writes its holder. For the microseconds in between
+ * others read it as garbled and wait; one left garbled by a crash in between goes stale.
+ */
+function createLockFile(lockPath: string, content: string): void {
+  const fd = openSync(lockPath, 'wx', PRIVATE_FILE_MODE);
+  try {
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -158,7 +172,7 @@ function releaseLock(lockPath: string, content: string): void {
 function breakStaleLock(lockPath: string): boolean {
   const guardPath = `${lockPath}.break`;
   try {
-    writeViaTemp(guardPath, `${process.pid}\n`, PRIVATE_FILE_MODE, 'create', false);
+    createLockFile(guardPath, `${process.pid}\n`);
   } catch (error) {
     if (errorCode(error) !== 'EEXIST') throw error;
     const guardAge = ageMs(guardPath);
@@ -167,7 +181,7 @@ function breakStaleLock(lockPath: string): boolean {
   }
   try {
     const current = readLockHolder(lockPath);
-    if (current !== 'gone' && current !== 'garbled' && isStale(current)) unlinkIfPresent(lockPath);
+    if (current !== 'gone' && isStale(current, lockPath)) unlinkIfPresent(lockPath);
   } finally {
     unlinkIfPresent(guardPath);
   }
@@ -203,7 +217,10 @@ function readLockHolder(lockPath: string): LockHolder | 'gone' | 'garbled' {
   }
 }
 
-function isStale(holder: LockHolder): boolean {
+function isStale(holder: LockHolder | 'garbled', lockPath: string): boolean {
+  // Its holder writes a lock's content right after creating it: one still garbled later was
+  // left by a crash in between.
+  if (holder === 'garbled') return (ageMs(lockPath) ?? 0) > BREAK_GUARD_STALE_MS;
   // A pid on another host cannot be checked; such a lock is only ever released by its owner.
   if (holder.hostname !== hostname()) return false;
   const bootTime = Date.now() - uptime() * 1000;
@@ -231,7 +248,7 @@ function lockedError(lockPath: string, holder: LockHolder | 'garbled'): Devsecre
   });
 }
 
-function writeViaTemp(path: string, data: Uint8Array | string, mode: number, commit: 'replace' | 'create', durable: boolean): void {
+function writeViaTemp(path: string, data: Uint8Array | string, mode: number, commit: 'replace' | 'create'): void {
   const folder = dirname(path);
   const tempPath = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let committed = false;
@@ -241,7 +258,7 @@ function writeViaTemp(path: string, data: Uint8Array | string, mode: number, com
       // The umask may have narrowed the creation mode; the final mode must be exact.
       fchmodSync(fd, mode);
       writeFileSync(fd, data);
-      if (durable) fsyncSync(fd);
+      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -252,7 +269,7 @@ function writeViaTemp(path: string, data: Uint8Array | string, mode: number, com
       // link() fails with EEXIST instead of replacing, which rename() cannot do.
       linkSync(tempPath, path);
     }
-    if (durable) syncFolder(folder);
+    syncFolder(folder);
   } finally {
     if (!committed) unlinkIfPresent(tempPath);
   }

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, uptime } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -391,14 +391,24 @@ describe('store lock across processes', () => {
     expect(await withStoreLock(root, async () => 'mine', { timeoutMs: 500 })).toBe('mine');
   });
 
-  it('never takes over a lock from another host or a garbled one', async () => {
+  it('never takes over a lock from another host, nor a fresh garbled one', async () => {
     const root = tmp();
     await writeLock(root, { pid: deadPid(), hostname: 'elsewhere.example', createdAt: new Date().toISOString() });
     const remote = await rejection(withStoreLock(root, async () => undefined, { timeoutMs: 100 }));
     expect(remote.message).toMatch(/\(pid \d+ on elsewhere\.example\)$/);
-    await writeFile(storePaths(root).lock, 'garbage');
+    // A holder writes its content right after creating the file: a garbled lock may be one being written.
+    await writeFile(storePaths(root).lock, '');
     const garbled = await rejection(withStoreLock(root, async () => undefined, { timeoutMs: 100 }));
     expect(garbled.message).toBe('store is locked by another devsecrets process');
+  });
+
+  it('takes over a lock left garbled (a crash between creating it and writing its holder) once it is old', async () => {
+    const root = tmp();
+    await ensureStoreDir(root);
+    await writeFile(storePaths(root).lock, '');
+    const old = new Date(Date.now() - 60_000);
+    await utimes(storePaths(root).lock, old, old);
+    expect(await withStoreLock(root, async () => 'mine', { timeoutMs: 500 })).toBe('mine');
   });
 
   it('keeps concurrent processes mutually exclusive', async () => {
