@@ -9,7 +9,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { auditHeadFor, joinAuditFiles, nextAuditLine, type AuditEvent } from '../core/audit.js';
+import { auditHeadFor, nextAuditLine, type AuditEvent, type AuditFiles } from '../core/audit.js';
 import { errorCode, PRIVATE_FILE_MODE, withLockFile } from './fs-safe.js';
 import { storePaths } from './store-files.js';
 
@@ -40,14 +40,12 @@ export async function appendAudit(root: string, event: AuditEvent, signer: Audit
 }
 
 /**
- * The log and its head as one text (see `joinAuditFiles`), or undefined when neither exists.
+ * The log and its head, each absent when its file does not exist.
  * @throws the underlying Node.js file-system error for failures other than a missing file
  */
-export function readAuditLog(root: string): string | undefined {
+export function readAuditLog(root: string): AuditFiles {
   const paths = storePaths(root);
-  const log = readIfExists(paths.audit);
-  const head = readIfExists(paths.auditHead);
-  return log === undefined && head === undefined ? undefined : joinAuditFiles({ log, head });
+  return { log: readIfExists(paths.audit), head: readIfExists(paths.auditHead) };
 }
 
 function readIfExists(path: string): string | undefined {

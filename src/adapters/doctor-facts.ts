@@ -60,7 +60,7 @@ export async function gatherDoctorFacts(options: GatherOptions): Promise<DoctorF
   const content = git.kind === 'checked' && gitFacts.repository !== undefined
     ? await scanContent({ root, env, repository: gitFacts.repository, tracked: [...git.tracked], staged: options.staged, needles })
     : { kind: 'skipped' as const };
-  const audit = { path: storePaths(root).audit, text: readAuditLog(root) };
+  const audit = { path: storePaths(root).audit, files: readAuditLog(root) };
   return { root, now: options.now, manifest, store, permissions, environment: env, envFiles, git, content, audit };
 }
 

@@ -96,19 +96,6 @@ export interface AuditFiles {
   head?: string;
 }
 
-/**
- * Both audit files in one text, the form the log is handed around in (doctor's facts carry
- * it as they carry any file's text); {@link splitAuditFiles} takes it apart.
- */
-export function joinAuditFiles(files: AuditFiles): string {
-  return JSON.stringify(files);
-}
-
-/** The files of a {@link joinAuditFiles} text; undefined (nothing was there) gives neither. */
-export function splitAuditFiles(text: string | undefined): AuditFiles {
-  return text === undefined ? {} : (JSON.parse(text) as AuditFiles);
-}
-
 export interface AuditVerification {
   ok: boolean;
   entries: AuditEntry[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditHeadFor, joinAuditFiles, nextAuditLine, splitAuditFiles, verifyAuditLog, type AuditEvent, type AuditFiles } from '../../src/core/audit.js';
+import { auditHeadFor, nextAuditLine, verifyAuditLog, type AuditEvent, type AuditFiles } from '../../src/core/audit.js';
 
 const KEY = 'ab'.repeat(32);
 const current = { store: 'store-1', key: KEY };
@@ -100,12 +100,5 @@ describe('audit log', () => {
     log([{ action: 'init', vars: ['A'] }], 'store-1', lines);
     expect(verifyAuditLog(files(lines), current)).toMatchObject({ ok: true, unsigned: 2 });
     expect(verifyAuditLog(files(lines), undefined)).toMatchObject({ ok: true, unsigned: 3 });
-  });
-
-  it('carries both files in one text', () => {
-    const both = files(log(events));
-    expect(splitAuditFiles(joinAuditFiles(both))).toEqual(both);
-    expect(splitAuditFiles(joinAuditFiles({ head: both.head }))).toEqual({ head: both.head });
-    expect(splitAuditFiles(undefined)).toEqual({});
   });
 });

@@ -7,7 +7,7 @@ import {
   classifyPath, diagnose, existingEnvFiles, foldersAboveExamples, foldersToSearch, manifestFactFromError, planFixes, sensitivePaths, storeFactFromError, syncSafely,
   type DoctorFacts, type GitFact, type IgnoreVerdict, type SensitivePath,
 } from '../../src/core/doctor/index.js';
-import { auditHeadFor, joinAuditFiles, nextAuditLine, type AuditEvent } from '../../src/core/audit.js';
+import { auditHeadFor, nextAuditLine, type AuditEvent } from '../../src/core/audit.js';
 import { DevsecretsError } from '../../src/core/errors.js';
 import type { Finding } from '../../src/core/findings.js';
 import { parseManifest } from '../../src/core/manifest.js';
@@ -54,7 +54,7 @@ function auditFact(document: StoreDocument, events: AuditEvent[]): DoctorFacts['
   const context = { time: NOW, pid: 1, user: 'dev', store: document.storeId, key: document.auditKey };
   const lines: string[] = [];
   for (const event of events) lines.push(nextAuditLine(lines.at(-1), event, context));
-  return { path: `${ROOT}/.devsecrets/audit.log`, text: joinAuditFiles({ log: `${lines.join('\n')}\n`, head: auditHeadFor(lines.at(-1)!, context) }) };
+  return { path: `${ROOT}/.devsecrets/audit.log`, files: { log: `${lines.join('\n')}\n`, head: auditHeadFor(lines.at(-1)!, context) } };
 }
 
 /** A healthy project; each test breaks one thing. */
@@ -438,15 +438,15 @@ describe('diagnose: the audit log', () => {
     const audit = auditFact(document, [{ action: 'init', vars: ['A'] }, { action: 'get', vars: ['A'] }]);
 
     expect(diagnose(cleanFacts({ store: { kind: 'open', document }, audit })).ok).toBe(true);
-    const tampered = diagnose(cleanFacts({ store: { kind: 'open', document }, audit: { ...audit, text: audit.text!.replace('\\"get\\"', '\\"set\\"') } }));
+    const tampered = diagnose(cleanFacts({ store: { kind: 'open', document }, audit: { ...audit, files: { ...audit.files, log: audit.files.log!.replace('"get"', '"set"') } } }));
     expect(tampered.ok).toBe(false);
     expect(tampered.findings).toEqual([expect.objectContaining({ code: 'AUDIT_CHAIN_BROKEN', level: 'error', path: '.devsecrets/audit.log', message: expect.stringMatching(/^audit\.log line 2 /) })]);
   });
 
   it('AUDIT_CHAIN_BROKEN when the store is open but the log and its head are gone; nothing without a store', () => {
-    const removed = diagnose(cleanFacts({ audit: { path: `${ROOT}/.devsecrets/audit.log`, text: undefined } }));
+    const removed = diagnose(cleanFacts({ audit: { path: `${ROOT}/.devsecrets/audit.log`, files: {} } }));
     expect(removed.findings).toEqual([expect.objectContaining({ code: 'AUDIT_CHAIN_BROKEN', message: 'audit.log and audit.head are missing, but the store exists (they were removed)' })]);
-    expect(codes(diagnose(cleanFacts({ store: { kind: 'missing' }, audit: { path: `${ROOT}/.devsecrets/audit.log`, text: undefined } })).findings)).not.toContain('AUDIT_CHAIN_BROKEN:error:.devsecrets/audit.log');
+    expect(codes(diagnose(cleanFacts({ store: { kind: 'missing' }, audit: { path: `${ROOT}/.devsecrets/audit.log`, files: {} } })).findings)).not.toContain('AUDIT_CHAIN_BROKEN:error:.devsecrets/audit.log');
   });
 });
 

@@ -1,5 +1,5 @@
 /** `devsecrets audit [--verify] [--json]` — show the access log, and prove it was not edited. */
-import { auditChainFinding, splitAuditFiles, verifyAuditLog, type AuditEntry } from '../../core/audit.js';
+import { auditChainFinding, verifyAuditLog, type AuditEntry } from '../../core/audit.js';
 import { ExitCode } from '../../core/errors.js';
 import { toReport, type Finding } from '../../core/findings.js';
 import { readAuditLog } from '../../adapters/audit-log.js';
@@ -15,7 +15,7 @@ export interface AuditOptions {
 export default async function audit(context: CommandContext, options: AuditOptions): Promise<number> {
   const { root } = readManifestFile(context.cwd, context.manifestPath);
   const path = storePaths(root).audit;
-  const files = splitAuditFiles(readAuditLog(root));
+  const files = readAuditLog(root);
   // Without the store (destroyed, or no identity here) the chain is still checked; the MACs need its key.
   const current = await openStore(root, context.env)
     .then(({ document }) => ({ store: document.storeId, key: document.auditKey }))

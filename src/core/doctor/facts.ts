@@ -4,6 +4,7 @@
  * records what was found, including "could not be found" and why.
  */
 import { basename } from 'node:path';
+import type { AuditFiles } from '../audit.js';
 import { DevsecretsError, type Issue } from '../errors.js';
 import type { BlockPlace } from '../gitignore-block.js';
 import type { Manifest } from '../manifest-model.js';
@@ -26,8 +27,8 @@ export interface DoctorFacts {
   git: GitFact;
   /** What scanning tracked (or, with `--staged`, staged) file contents found. */
   content: ContentFact;
-  /** `.devsecrets/audit.log`: its path, and its text when it exists. */
-  audit: { path: string; text: string | undefined };
+  /** `.devsecrets/audit.log`: its path, and the texts of the log and its head, where they exist. */
+  audit: { path: string; files: AuditFiles };
 }
 
 export type ManifestFact =

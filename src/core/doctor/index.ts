@@ -11,7 +11,7 @@
  * add is judged: a missing store or a drifted one must not block every commit.
  */
 import { isAbsolute, relative } from 'node:path';
-import { auditChainFinding, splitAuditFiles, verifyAuditLog } from '../audit.js';
+import { auditChainFinding, verifyAuditLog } from '../audit.js';
 import type { StoreDocument } from '../store-document.js';
 import { findCaseConflicts, toReport, type Finding, type Report } from '../findings.js';
 import { checkContent, checkStaged } from './content-checks.js';
@@ -67,7 +67,7 @@ function manifestFindings(fact: ManifestFact, display: (path: string) => string)
 /** The audit log's chain and, with the store open, its signatures: the check `audit --verify` makes. */
 function checkAudit(facts: DoctorFacts, document: StoreDocument | undefined, display: (path: string) => string): Finding[] {
   const current = document === undefined ? undefined : { store: document.storeId, key: document.auditKey };
-  const finding = auditChainFinding(verifyAuditLog(splitAuditFiles(facts.audit.text), current), display(facts.audit.path));
+  const finding = auditChainFinding(verifyAuditLog(facts.audit.files, current), display(facts.audit.path));
   return finding === undefined ? [] : [finding];
 }
 
