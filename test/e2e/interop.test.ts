@@ -4,11 +4,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, STANDARD_MANIFEST, cleanupProjects, createProject, statusOf, type RunResult } from '../helpers/cli.js';
+import { available, BIN, STANDARD_MANIFEST, cleanupProjects, createProject, statusOf, type RunResult } from '../helpers/cli.js';
 
 afterEach(cleanupProjects);
 
-const hasAge = spawnSync('age', ['--version']).status === 0;
+const hasAge = available('the age CLI', spawnSync('age', ['--version']).status === 0);
 
 describe('interop with age', () => {
   it.skipIf(!hasAge)('age -d -i <identity file> .devsecrets/store.age prints the store document', () => {

@@ -5,13 +5,13 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openKeychain } from '../../src/adapters/keychain.js';
-import { cleanupProjects, createProject, STANDARD_MANIFEST } from '../helpers/cli.js';
+import { available, cleanupProjects, createProject, STANDARD_MANIFEST } from '../helpers/cli.js';
 
 const bus = process.env.DBUS_SESSION_BUS_ADDRESS;
 
 afterEach(cleanupProjects);
 
-describe.skipIf(bus === undefined)('identity in the OS keychain', () => {
+describe.skipIf(!available('a D-Bus session with a Secret Service (test/with-keyring.sh)', bus !== undefined))('identity in the OS keychain', () => {
   it('init stores the identity in the keychain, run reads it from there', () => {
     const project = createProject({ manifest: STANDARD_MANIFEST });
     const env = { DBUS_SESSION_BUS_ADDRESS: bus };

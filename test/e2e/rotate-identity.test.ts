@@ -5,9 +5,9 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cleanupProjects, createProject, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
+import { available, cleanupProjects, createProject, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
 
-const hasAge = spawnSync('age', ['--version']).status === 0;
+const hasAge = available('the age CLI', spawnSync('age', ['--version']).status === 0);
 const keep = mkdtempSync(join(tmpdir(), 'devsecrets-old-identities-'));
 afterEach(() => cleanupProjects());
 afterAll(() => rmSync(keep, { recursive: true, force: true }));

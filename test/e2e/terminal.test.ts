@@ -2,9 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, cleanupProjects, createProject, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
+import { available, BIN, cleanupProjects, createProject, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
 
-const hasScript = spawnSync('script', ['--version']).status === 0;
+const hasScript = available('util-linux script', spawnSync('script', ['--version']).status === 0);
 afterEach(() => cleanupProjects());
 
 /** Runs devsecrets with stdin, stdout and stderr on a pseudo-terminal; returns the merged screen text. */

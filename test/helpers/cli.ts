@@ -258,3 +258,15 @@ export function modeOf(path: string): number {
 export function script(source: string): string[] {
   return [process.execPath, '-e', source];
 }
+
+/**
+ * Whether a tool some tests need (the `age` CLI, `script`, a D-Bus session with a Secret
+ * Service) is here; the tests skip themselves without it. Under DEVSECRETS_TEST_STRICT=1,
+ * as CI runs them, a missing tool fails the run instead, so no test is skipped unseen.
+ */
+export function available(what: string, present: boolean): boolean {
+  if (!present && process.env.DEVSECRETS_TEST_STRICT === '1') {
+    throw new Error(`${what} is required under DEVSECRETS_TEST_STRICT=1 (see .ci/run), and is missing`);
+  }
+  return present;
+}

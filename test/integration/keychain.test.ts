@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateKeyPair } from '../../src/adapters/age-cipher.js';
+import { available } from '../helpers/cli.js';
 import { openKeychain } from '../../src/adapters/keychain.js';
 import { bundleForChild, useTmpDir } from '../helpers/tmp.js';
 
@@ -64,7 +65,7 @@ describe.skipIf(process.platform !== 'linux')('keychain probing on Linux', () =>
   });
 });
 
-describe.skipIf(!process.env.DBUS_SESSION_BUS_ADDRESS)('the real OS keychain', () => {
+describe.skipIf(!available('a D-Bus session with a Secret Service (test/with-keyring.sh)', process.env.DBUS_SESSION_BUS_ADDRESS !== undefined))('the real OS keychain', () => {
   it('stores, reads and deletes an identity under service devsecrets', async () => {
     const keychain = await openKeychain();
     expect(keychain).toBeDefined();
