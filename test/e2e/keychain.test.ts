@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openKeychain } from '../../src/adapters/keychain.js';
-import { available, cleanupProjects, createProject, STANDARD_MANIFEST } from '../helpers/cli.js';
+import { available, ROTATE_IDENTITY_FAILPOINTS, cleanupProjects, createProject, STANDARD_MANIFEST } from '../helpers/cli.js';
 
 const bus = process.env.DBUS_SESSION_BUS_ADDRESS;
 
@@ -94,14 +94,7 @@ describe.skipIf(!available('a D-Bus session with a Secret Service (test/with-key
     expect(await keychain!.get(`${storeId}-next`)).toBeUndefined();
   });
 
-  it.each([
-    'rotate-identity:pending-saved',
-    'rotate-identity:both-recipients',
-    'rotate-identity:read-back',
-    'rotate-identity:identity-replaced',
-    'rotate-identity:meta-written',
-    'rotate-identity:store-written',
-  ])('rotate --identity killed at %s leaves a store the keychain opens, and a later rotation finishes the job', async (step) => {
+  it.each(ROTATE_IDENTITY_FAILPOINTS)('rotate --identity killed at %s leaves a store the keychain opens, and a later rotation finishes the job', async (step) => {
     const project = createProject({ manifest: STANDARD_MANIFEST });
     const env = { DBUS_SESSION_BUS_ADDRESS: bus };
     const planted = 'sk_test_KEYCHAINkeychainKEYCHAIN';

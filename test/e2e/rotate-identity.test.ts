@@ -5,7 +5,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { available, cleanupProjects, createProject, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
+import { available, ROTATE_IDENTITY_FAILPOINTS, cleanupProjects, createProject, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
 
 const hasAge = available('the age CLI', spawnSync('age', ['--version']).status === 0);
 const keep = mkdtempSync(join(tmpdir(), 'devsecrets-old-identities-'));
@@ -82,14 +82,7 @@ describe('devsecrets rotate --identity', () => {
     expect(project.run(['rotate', '--identity', 'STRIPE_KEY']).code).toBe(2);
   });
 
-  it.each([
-    'rotate-identity:pending-saved',
-    'rotate-identity:both-recipients',
-    'rotate-identity:read-back',
-    'rotate-identity:identity-replaced',
-    'rotate-identity:meta-written',
-    'rotate-identity:store-written',
-  ])('a kill at %s leaves a store that opens, and a later rotation finishes the job', (step) => {
+  it.each(ROTATE_IDENTITY_FAILPOINTS)('a kill at %s leaves a store that opens, and a later rotation finishes the job', (step) => {
     const { project, oldIdentity } = prepared();
 
     const killed = project.run(['rotate', '--identity'], { env: { DEVSECRETS_FAILPOINT: step } });

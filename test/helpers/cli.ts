@@ -270,3 +270,13 @@ export function available(what: string, present: boolean): boolean {
   }
   return present;
 }
+
+/** Every step of `rotate --identity` at which DEVSECRETS_FAILPOINT can kill it, in order. */
+export const ROTATE_IDENTITY_FAILPOINTS = [
+  'rotate-identity:pending-saved',
+  'rotate-identity:both-recipients',
+  'rotate-identity:read-back',
+  'rotate-identity:identity-replaced',
+  'rotate-identity:meta-written',
+  'rotate-identity:store-written',
+] as const;
