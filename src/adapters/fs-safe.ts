@@ -14,6 +14,7 @@ import {
 import { hostname, uptime } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { DevsecretsError } from '../core/errors.js';
+import { isoTime } from '../core/iso-time.js';
 
 /** Mode of every private file devsecrets writes. */
 export const PRIVATE_FILE_MODE = 0o600;
@@ -115,7 +116,7 @@ interface LockHolder {
 const BREAK_GUARD_STALE_MS = 5_000;
 
 async function acquireLock(lockPath: string, timeoutMs: number): Promise<string> {
-  const holder: LockHolder = { pid: process.pid, hostname: hostname(), createdAt: new Date().toISOString() };
+  const holder: LockHolder = { pid: process.pid, hostname: hostname(), createdAt: isoTime(new Date()) };
   // The random token makes our content unique, so release never removes someone else's lock.
   const content = `${JSON.stringify({ ...holder, token: randomBytes(8).toString('hex') })}\n`;
   const deadline = Date.now() + timeoutMs;

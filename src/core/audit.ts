@@ -12,6 +12,7 @@
  * between writing the line and the head) since they chain and verify on their own.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { isoTime } from './iso-time.js';
 import type { Finding } from './findings.js';
 
 export type AuditAction = 'init' | 'run' | 'get' | 'set' | 'unset' | 'rotate' | 'sync' | 'import' | 'destroy';
@@ -60,7 +61,7 @@ export function nextAuditLine(previousLine: string | undefined, event: AuditEven
   const seq = Math.max(previousSeq, headText === undefined ? 0 : (parseHead(headText)?.seq ?? 0)) + 1;
   const entry: Omit<AuditEntry, 'mac'> = {
     seq,
-    time: context.time.toISOString(),
+    time: isoTime(context.time),
     action: event.action,
     vars: event.vars,
     ...(event.command === undefined ? {} : { command: event.command }),

@@ -8,7 +8,7 @@
 // times: each run takes about half a second.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -147,9 +147,11 @@ if (!existsSync(join(ROOT, 'dist', 'cli.cjs'))) {
 const scratch = mkdtempSync(join(tmpdir(), 'devsecrets-bench-'));
 const home = join(scratch, 'home');
 spawnSync('mkdir', ['-p', home]);
+// A login shell's basics, as `npm start` from a terminal has them.
 const env = {
   PATH: `${dirname(NODE)}:${process.env.PATH ?? '/usr/bin:/bin'}`,
   HOME: home,
+  USER: userInfo().username,
   LANG: 'C.UTF-8',
   DEVSECRETS_HOME: join(home, 'devsecrets'),
   DEVSECRETS_KEYCHAIN: 'off',
