@@ -2,11 +2,11 @@
  * Appending to and reading `.devsecrets/audit.log` and its head `.devsecrets/audit.head`.
  * Appends are serialised by their own lock (not the store's, so `run` never waits on a
  * long store write), and each reads only the log's last line and the small head, so the
- * cost of an entry does not grow with the log. The head is replaced after the line is
- * written (temp file and rename, without fsync: a crash in between leaves a line past the
- * head, which verification allows).
+ * cost of an entry does not grow with the log. The head is rewritten after the line is
+ * written (in place, without fsync: a crash in between leaves a line past the head, which
+ * verification allows).
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { auditHeadFor, nextAuditLine, type AuditEvent, type AuditFiles } from '../core/audit.js';
@@ -32,11 +32,25 @@ export async function appendAudit(root: string, event: AuditEvent, signer: Audit
     } finally {
       closeSync(fd);
     }
-    // One writer at a time under the lock, so the temp file's name can be fixed.
-    const temp = `${paths.auditHead}.tmp`;
-    writeFileSync(temp, auditHeadFor(line, context), { mode: PRIVATE_FILE_MODE });
-    renameSync(temp, paths.auditHead);
+    writeHead(paths.auditHead, auditHeadFor(line, context));
   });
+}
+
+// The head is one record overwritten in place, never a new file renamed over the old: ext4
+// flushes a file renamed over another, which cost `run` up to a few milliseconds. A record
+// within one 512-byte sector lands whole or not at all.
+const HEAD_SIZE = 512;
+
+function writeHead(path: string, text: string): void {
+  const record = Buffer.alloc(HEAD_SIZE, ' ');
+  if (record.write(text) >= HEAD_SIZE) throw new Error('audit head record too long');
+  record[HEAD_SIZE - 1] = 0x0a;
+  const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, PRIVATE_FILE_MODE);
+  try {
+    writeSync(fd, record, 0, HEAD_SIZE, 0);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -31,6 +31,17 @@ function auditLines(project: Project): Record<string, unknown>[] {
 }
 
 describe('devsecrets audit', () => {
+  it('rewrites the head in place: one 512-byte record, the same file from entry to entry', () => {
+    const project = createProject({ manifest: STANDARD_MANIFEST });
+    expect(project.run(['init']).code).toBe(0);
+    const head = project.path('.devsecrets', 'audit.head');
+    const before = statSync(head);
+    expect(project.run(['run', '--', 'true']).code).toBe(0);
+    const after = statSync(head);
+    expect([after.ino, after.size, after.mode & 0o777]).toEqual([before.ino, 512, 0o600]);
+    expectHeadAtEnd(project);
+  });
+
   it('records a run that decrypted the store and then refused to start, with the refusal code', () => {
     const project = createProject({ manifest: { ...STANDARD_MANIFEST, ttl: '1s' } });
     expect(project.run(['init']).code).toBe(0);
