@@ -78,19 +78,15 @@ execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 
  * so a failed training only warns.
  */
 function trainCodeCache() {
-  const cli = `${root}dist/cli.cjs`;
   const scratch = mkdtempSync(join(tmpdir(), 'devsecrets-build-'));
   const env = { PATH: process.env.PATH ?? '', HOME: scratch, DEVSECRETS_HOME: join(scratch, 'home'), DEVSECRETS_KEYCHAIN: 'off' };
-  // The same compilation as bin/devsecrets.js, run as `devsecrets run -- node -e 0`.
+  // bin/devsecrets.js's own compilation, run as `devsecrets run -- node -e 0`.
   const harness = `
-    const { readFileSync, writeFileSync } = require('node:fs');
-    const { createRequire } = require('node:module');
-    const { Script } = require('node:vm');
-    const [file, cachePath] = process.argv.slice(1);
-    const script = new Script(readFileSync(file, 'utf8'), { filename: file });
+    const { compileCli, file } = require(process.argv[1]);
+    const { script, start } = compileCli(false);
     process.argv = [process.execPath, file, 'run', '--', process.execPath, '-e', '0'];
-    process.on('exit', (code) => { if (code === 0) writeFileSync(cachePath, script.createCachedData()); });
-    script.runInThisContext()({}, createRequire(file), { exports: {} }, file, require('node:path').dirname(file));
+    process.on('exit', (code) => { if (code === 0) require('node:fs').writeFileSync(file + '.cache', script.createCachedData()); });
+    start();
   `;
   try {
     writeFileSync(join(scratch, 'devsecrets.json'), JSON.stringify({
@@ -101,7 +97,7 @@ function trainCodeCache() {
       },
     }));
     execFileSync(process.execPath, [`${root}bin/devsecrets.js`, 'init'], { cwd: scratch, env, stdio: 'ignore' });
-    execFileSync(process.execPath, ['-e', harness, cli, `${cli}.cache`], { cwd: scratch, env, stdio: 'ignore' });
+    execFileSync(process.execPath, ['-e', harness, `${root}bin/devsecrets.js`], { cwd: scratch, env, stdio: 'ignore' });
   } catch (error) {
     console.warn(`build: no code cache for dist/cli.cjs (${error.message.split('\n')[0]}); devsecrets run starts a little slower`);
   } finally {

@@ -35,6 +35,14 @@ describe('the packed package', () => {
     expect(existsSync(project.path('node_modules', 'keytar'))).toBe(false);
   });
 
+  it('ships a code cache of the CLI that this Node accepts, as the installed command compiles it', () => {
+    const root = project.path('node_modules', 'devsecrets');
+    expect(existsSync(join(root, 'dist', 'cli.cjs.cache'))).toBe(true);
+    const probe = "process.stdout.write(String(require(process.argv[1]).compileCli().script.cachedDataRejected))";
+    const result = spawnSync(process.execPath, ['-e', probe, join(root, 'bin', 'devsecrets.js')], { encoding: 'utf8' });
+    expect(result.stdout, result.stderr).toBe('false');
+  });
+
   it('installs a working devsecrets command: init, run, doctor, and a usage error', () => {
     const run = (args: string[]) => spawnSync(installed, args, { cwd: project.dir, env: project.env, encoding: 'utf8' });
 
