@@ -185,11 +185,8 @@ async function removeHuskyLine(script: string): Promise<boolean> {
 
 /** Below a shebang and below husky 7/8's sourcing of `husky.sh` (which runs the script again). */
 function insertionPoint(lines: readonly string[]): number {
-  let at = lines[0]?.startsWith('#!') === true ? 1 : 0;
-  lines.slice(0, 5).forEach((line, index) => {
-    if (/^\s*\.\s.*husky\.sh/.test(line)) at = Math.max(at, index + 1);
-  });
-  return at;
+  const sourcing = lines.slice(0, 5).findLastIndex((line) => /^\s*\.\s.*husky\.sh/.test(line));
+  return Math.max(lines[0]?.startsWith('#!') === true ? 1 : 0, sourcing + 1);
 }
 
 /**

@@ -46,8 +46,7 @@ export async function openWithIdentity(root: string, env: NodeJS.ProcessEnv): Pr
       hint: 'restore .devsecrets/ from one piece, or start over with devsecrets init --force',
     });
   }
-  const key = stampKey(identity, meta.storeId);
-  return { meta, document, identity, stampCovers: (manifestSha256) => stampCovers(document, manifestSha256, key) };
+  return { meta, document, identity, stampCovers: (manifestSha256) => stampCovers(document, manifestSha256, stampKey(identity, meta.storeId)) };
 }
 
 /** The key of a store's check stamps: derived from its identity, so no one else can make one. */

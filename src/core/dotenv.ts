@@ -92,11 +92,12 @@ function findClosingQuote(source: string, open: number): number {
   return -1;
 }
 
-/** The 1-based line of an offset; offsets must be asked in increasing order. */
+/** The 1-based line of an offset; counting on from the last offset asked, as the parse moves forward. */
 function lineCounter(source: string): (offset: number) => number {
   let line = 1;
   let counted = 0;
   return (offset) => {
+    if (offset < counted) [line, counted] = [1, 0];
     for (; counted < offset; counted += 1) if (source[counted] === '\n') line += 1;
     return line;
   };

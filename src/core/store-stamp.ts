@@ -4,7 +4,7 @@
  */
 import { evaluateValues } from './evaluate.js';
 import type { Manifest } from './manifest-model.js';
-import { CHECKS_REVISION, stampMac, type StoreDocument } from './store-document.js';
+import { CHECKS_REVISION, stampMac, valuesOf, type StoreDocument } from './store-document.js';
 
 /**
  * Sets `document.checked`, signed with `key`, when every manifest variable has a stored
@@ -12,12 +12,9 @@ import { CHECKS_REVISION, stampMac, type StoreDocument } from './store-document.
  * and the insecure rules; clears it otherwise.
  */
 export function stampDocument(document: StoreDocument, manifest: Manifest, key: Uint8Array): void {
-  const names = Object.keys(document.vars);
   const complete = Object.keys(manifest.vars).every((name) => document.vars[name] !== undefined);
-  const known = names.every((name) => name in manifest.vars);
-  const values: Record<string, string> = {};
-  for (const name of names) values[name] = document.vars[name]!.value;
-  const evaluation = complete && known ? evaluateValues(manifest, values) : undefined;
+  const known = Object.keys(document.vars).every((name) => name in manifest.vars);
+  const evaluation = complete && known ? evaluateValues(manifest, valuesOf(document)) : undefined;
   const clean = evaluation !== undefined && [...evaluation.missing, ...evaluation.invalid, ...evaluation.insecure].length === 0;
   if (clean) document.checked = { manifestSha256: manifest.textSha256, revision: CHECKS_REVISION, mac: stampMac(document, manifest.textSha256, key) };
   else delete document.checked;

@@ -146,6 +146,18 @@ describe('devsecrets unset', () => {
     expect(project.run(['run', '--', 'true']).code).toBe(0);
   });
 
+  it('removes a value with a manifest default: run then passes the default', () => {
+    const project = initialised();
+
+    const result = project.run(['unset', 'API_TIMEOUT']);
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("devsecrets: removed API_TIMEOUT from the store\ndevsecrets: devsecrets run now passes the manifest's default for API_TIMEOUT\n");
+    const child = project.run(['run', '--', 'node', '-e', 'process.stdout.write(process.env.API_TIMEOUT)']);
+    expect(child.code, child.stderr).toBe(0);
+    expect(child.stdout).toBe('30');
+  });
+
   it('fails for a name not in the store (exit 1)', () => {
     const project = initialised();
     const result = project.run(['unset', 'NOT_THERE']);

@@ -34,6 +34,12 @@ function commit(target: Project): RunResult {
   return git(target, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'change']);
 }
 
+/** Stages a change that holds no secret. */
+function stageCleanChange(target: Project): void {
+  target.write('a.txt', 'clean\n');
+  git(target, ['add', 'a.txt']);
+}
+
 function install(target: Project): RunResult {
   const result = target.run(['hook', 'install']);
   expect(result.code, result.stderr).toBe(0);
@@ -103,8 +109,7 @@ describe('devsecrets hook', () => {
     chmodSync(hook, 0o750);
     expect(install(target).stderr).toContain('the hook that was there runs first');
     expect(install(target).stderr).toContain('updated the pre-commit hook');
-    target.write('a.txt', 'clean\n');
-    git(target, ['add', 'a.txt']);
+    stageCleanChange(target);
 
     expect(commit(target).code).toBe(0);
     expect(readFileSync(target.path('.git', 'old-hook-ran'), 'utf8')).toBe('ran\n');
@@ -121,8 +126,7 @@ describe('devsecrets hook', () => {
     writeFileSync(hook, '#!/bin/sh\necho old hook says no >&2\nexit 3\n');
     chmodSync(hook, 0o755);
     install(target);
-    target.write('a.txt', 'clean\n');
-    git(target, ['add', 'a.txt']);
+    stageCleanChange(target);
 
     const result = commit(target);
 
@@ -156,8 +160,7 @@ describe('devsecrets hook', () => {
     install(target);
     const hook = target.path('.git', 'hooks', 'pre-commit');
     writeFileSync(hook, readFileSync(hook, 'utf8').replaceAll('/bin/devsecrets.js', '/bin/gone.js'));
-    target.write('a.txt', 'clean\n');
-    git(target, ['add', 'a.txt']);
+    stageCleanChange(target);
 
     const result = commit(target);
 
@@ -255,8 +258,7 @@ describe('devsecrets hook with hook managers', () => {
     expect(installed.stderr).toContain('husky runs the git hooks here');
     expect(installed.stderr).toContain(`added a devsecrets line to ${target.path('.husky', 'pre-commit')}; commit it so everyone gets the check`);
     expect(readFileSync(target.path('.husky', '_', 'pre-commit'), 'utf8')).toBe(HUSKY_HOOK);
-    target.write('a.txt', 'clean\n');
-    git(target, ['add', 'a.txt']);
+    stageCleanChange(target);
     const blocked = commit(target);
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toContain('lint says no');
@@ -271,8 +273,7 @@ describe('devsecrets hook with hook managers', () => {
     const target = huskyProject('echo lint ok\n');
     install(target);
     rmSync(target.path('node_modules'), { recursive: true });
-    target.write('a.txt', 'clean\n');
-    git(target, ['add', 'a.txt']);
+    stageCleanChange(target);
 
     const blocked = commit(target);
 
@@ -293,8 +294,7 @@ describe('devsecrets hook with hook managers', () => {
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toContain('TRACKED_SECRET_FILE .env is staged');
     git(target, ['rm', '-q', '--cached', '.env']);
-    target.write('a.txt', 'clean\n');
-    git(target, ['add', 'a.txt']);
+    stageCleanChange(target);
     const clean = commit(target);
     expect(clean.code, clean.stderr).toBe(0);
     expect(clean.stdout + clean.stderr).toContain('lint ok');
@@ -338,8 +338,7 @@ describe('devsecrets hook with hook managers', () => {
 
     expect(install(target).stderr).toContain(`added a devsecrets line to ${target.path('.husky', 'pre-commit')}`);
     expect(target.read('.husky', 'pre-commit').split('\n')[2]).toContain('# devsecrets-hook:');
-    target.write('a.txt', 'clean\n');
-    git(target, ['add', 'a.txt']);
+    stageCleanChange(target);
     expect(commit(target).code).toBe(0);
     expect(readFileSync(target.path('.git', 'devsecrets-ran'), 'utf8')).toBe('ran\n');
     target.write('.env', 'X=1\n');
@@ -359,8 +358,7 @@ describe('devsecrets hook with hook managers', () => {
     const hook = target.path('.git', 'hooks', 'pre-commit');
     const before = snapshot(target, ['.git/hooks']);
     install(target);
-    target.write('a.txt', 'clean\n');
-    git(target, ['add', 'a.txt']);
+    stageCleanChange(target);
 
     const blocked = commit(target);
 
@@ -376,8 +374,7 @@ describe('devsecrets hook with hook managers', () => {
     const target = project();
     writeExecutable(target, '.git/hooks/pre-commit', '#!/bin/sh -e\nfalse\necho "-e was lost" >&2\n');
     install(target);
-    target.write('a.txt', 'clean\n');
-    git(target, ['add', 'a.txt']);
+    stageCleanChange(target);
     const strict = commit(target);
     expect(strict.code).toBe(1);
     expect(strict.stderr).not.toContain('-e was lost');

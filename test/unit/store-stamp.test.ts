@@ -50,6 +50,16 @@ describe('stampDocument', () => {
     expect(stampCovers(document, manifest.textSha256, key)).toBe(false);
   });
 
+  it.each([
+    ['without its MAC (an older devsecrets)', { manifestSha256: 'a'.repeat(64), revision: 1 }],
+    ['that is not an object', 'checked'],
+  ])('drops a stamp %s instead of refusing the store', (_, checked) => {
+    const document = { ...freshDocument(), checked };
+    const parsed = parseStoreDocument(Buffer.from(JSON.stringify(document)));
+    expect(parsed.checked).toBeUndefined();
+    expect(parsed.vars).toEqual(document.vars);
+  });
+
   it('does not count a stamp made under other checks', () => {
     const document = freshDocument();
     stampDocument(document, manifest, key);

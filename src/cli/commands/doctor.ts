@@ -29,7 +29,11 @@ const MAX_FIX_PASSES = 4;
  */
 async function approve(context: CommandContext, plan: FixPlan, asked: Set<string>): Promise<Approved> {
   if (context.json || !process.stdin.isTTY) return { negations: [], exampleNegations: [] };
-  const unasked = <T>(items: readonly T[], key: (item: T) => string): T[] => items.filter((item) => !asked.has(key(item)) && Boolean(asked.add(key(item))));
+  const unasked = <T>(items: readonly T[], key: (item: T) => string): T[] => {
+    const fresh = items.filter((item) => !asked.has(key(item)));
+    for (const item of fresh) asked.add(key(item));
+    return fresh;
+  };
   const negations = unasked(plan.negations, (negation) => `remove ${negation.source}:${negation.line}:${negation.pattern}`);
   const examples = unasked(plan.exampleNegations, (negation) => `add ${negation.source}:${negation.rule}`);
   if (negations.length + examples.length === 0) return { negations: [], exampleNegations: [] };
