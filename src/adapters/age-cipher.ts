@@ -3,21 +3,13 @@
  * `age -d -i <identity file> .devsecrets/store.age` always works.
  *
  * Encryption and key generation go through typage (`age-encryption`), imported lazily.
- * Decryption is our own synchronous implementation of the age v1 format on `node:crypto`,
- * because `devsecrets run` decrypts on every start and typage's decrypter costs more than
- * the whole budget. It accepts X25519 stanzas only and is deliberately strict: anything
- * malformed, truncated or unauthenticated is rejected as a whole, never partially returned.
+ * Decryption is our own synchronous implementation of the age v1 format on the WebAssembly
+ * primitives of `core/primitives.ts`, because `devsecrets run` decrypts on every start and
+ * typage's decrypter, or even node:crypto's start-up, costs much of its budget. It accepts
+ * X25519 stanzas only and is deliberately strict: anything malformed, truncated or
+ * unauthenticated is rejected as a whole, never partially returned.
  */
-import {
-  createDecipheriv,
-  createPrivateKey,
-  createPublicKey,
-  createHmac,
-  diffieHellman,
-  hkdfSync,
-  timingSafeEqual,
-  type KeyObject,
-} from 'node:crypto';
+import { equalBytes, hkdfSha256, hmacSha256, openChaChaPoly, x25519, X25519_BASE } from '../core/primitives.js';
 import { DevsecretsError } from '../core/errors.js';
 
 /** An age X25519 key pair in its text encodings. */
@@ -37,9 +29,6 @@ const CHUNK_SIZE = 64 * 1024;
 const TAG_SIZE = 16;
 const NONCE_SIZE = 16;
 const BODY_LINE_COLUMNS = 64;
-// DER encodings of an X25519 key minus the trailing 32 raw key bytes (RFC 8410).
-const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const SPKI_X25519_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
 /**
  * Generates a fresh X25519 key pair.
@@ -78,8 +67,7 @@ export function isX25519Identity(identity: string): boolean {
  * {@link decrypt}.
  */
 export function isX25519Recipient(recipient: string): boolean {
-  const decoded = bech32Decode(recipient);
-  return decoded !== undefined && decoded.hrp === RECIPIENT_HRP && decoded.bytes.length === 32;
+  return recipientBytes(recipient) !== undefined;
 }
 
 /**
@@ -109,16 +97,33 @@ export async function encrypt(plaintext: Uint8Array, recipients: string | readon
  * @throws DevsecretsError `STORE_UNREADABLE` when the input is armored, not age, malformed,
  *   truncated, has trailing data, or fails authentication
  * @throws DevsecretsError `IDENTITY_MISMATCH` when no stanza of the header opens with this identity
+ *
+ * `recipient`, the identity's own recipient when the caller knows it (the store's
+ * metadata), saves deriving it; a wrong one only costs that derivation after all.
  */
-export function decrypt(ciphertext: Uint8Array, identity: string): Uint8Array {
-  const privateKey = privateKeyOf(identity);
-  const data = Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength);
-  const header = parseHeader(data);
-  const fileKey = unwrapFileKey(header.stanzas, privateKey);
-  const macKey = hkdf(fileKey, Buffer.alloc(0), 'header');
-  const mac = createHmac('sha256', macKey).update(header.macInput).digest();
-  if (!timingSafeEqual(mac, header.mac)) throw corrupt();
-  return decryptPayload(header.payload, fileKey);
+export function decrypt(ciphertext: Uint8Array, identity: string, recipient?: string): Uint8Array {
+  const secret = secretKeyOf(identity);
+  try {
+    const data = Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength);
+    const header = parseHeader(data);
+    const hinted = recipient === undefined ? undefined : recipientBytes(recipient);
+    const fileKey =
+      (hinted && unwrapFileKey(header.stanzas, secret, hinted)) ?? unwrapFileKey(header.stanzas, secret, x25519(secret, X25519_BASE));
+    if (fileKey === undefined) {
+      throw new DevsecretsError('IDENTITY_MISMATCH', 'store cannot be decrypted with this identity', {
+        hint: 'the store was encrypted to another key: check DEVSECRETS_IDENTITY_FILE and the OS keychain, or start over with devsecrets init --force (values you set are lost)',
+      });
+    }
+    try {
+      const mac = hmacSha256(hkdfSha256(fileKey, '', 'header'), header.macInput);
+      if (!equalBytes(mac, header.mac)) throw corrupt();
+      return decryptPayload(header.payload, fileKey);
+    } finally {
+      fileKey.fill(0);
+    }
+  } finally {
+    secret.fill(0);
+  }
 }
 
 interface Stanza {
@@ -175,34 +180,29 @@ function parseHeader(data: Buffer): Header {
   }
 }
 
-function unwrapFileKey(stanzas: readonly Stanza[], privateKey: KeyObject): Buffer {
-  const ourPublic = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(SPKI_X25519_PREFIX.length);
+/** The file key from the first X25519 stanza that opens with `secret`, whose public key is `ourPublic`; undefined when none does. */
+function unwrapFileKey(stanzas: readonly Stanza[], secret: Uint8Array, ourPublic: Uint8Array): Uint8Array | undefined {
   for (const stanza of stanzas) {
     // Other stanza types belong to other identities; they are covered by the MAC only.
     if (stanza.type !== 'X25519') continue;
     const share = stanza.args.length === 1 ? decodeBase64(stanza.args[0] ?? '') : Buffer.alloc(0);
     if (share.length !== 32 || stanza.body.length !== 32) throw corrupt();
-    let shared: Buffer;
-    try {
-      shared = diffieHellman({ privateKey, publicKey: x25519PublicKey(share) });
-    } catch (error) {
-      // OpenSSL refuses low-order points, whose shared secret would be all zeros.
-      throw corrupt(error);
-    }
+    const shared = x25519(secret, share);
+    // A low-order share makes the shared secret all zeros: age requires rejecting it.
     if (shared.every((byte) => byte === 0)) throw corrupt();
-    const wrapKey = hkdf(shared, Buffer.concat([share, ourPublic]), X25519_INFO);
-    const fileKey = openChaCha(wrapKey, Buffer.alloc(12), stanza.body);
+    const wrapKey = hkdfSha256(shared, Buffer.concat([share, ourPublic]), X25519_INFO);
+    shared.fill(0);
+    const fileKey = openChaChaPoly(wrapKey, new Uint8Array(12), stanza.body);
+    wrapKey.fill(0);
     // A failed open means the stanza is for another recipient, not that the file is bad.
     if (fileKey !== undefined && fileKey.length === 16) return fileKey;
   }
-  throw new DevsecretsError('IDENTITY_MISMATCH', 'store cannot be decrypted with this identity', {
-    hint: 'the store was encrypted to another key: check DEVSECRETS_IDENTITY_FILE and the OS keychain, or start over with devsecrets init --force (values you set are lost)',
-  });
+  return undefined;
 }
 
-function decryptPayload(payload: Buffer, fileKey: Buffer): Uint8Array {
+function decryptPayload(payload: Buffer, fileKey: Uint8Array): Uint8Array {
   if (payload.length < NONCE_SIZE + TAG_SIZE) throw corrupt();
-  const key = hkdf(fileKey, payload.subarray(0, NONCE_SIZE), 'payload');
+  const key = hkdfSha256(fileKey, payload.subarray(0, NONCE_SIZE), 'payload');
   const body = payload.subarray(NONCE_SIZE);
   const sealedChunk = CHUNK_SIZE + TAG_SIZE;
   const chunkCount = Math.ceil(body.length / sealedChunk);
@@ -212,68 +212,55 @@ function decryptPayload(payload: Buffer, fileKey: Buffer): Uint8Array {
 
   const plaintext = new Uint8Array(body.length - chunkCount * TAG_SIZE);
   const nonce = Buffer.alloc(12);
-  for (let index = 0; index < chunkCount; index += 1) {
-    const final = index === chunkCount - 1;
-    nonce.writeUIntBE(index, 5, 6);
-    nonce[11] = final ? 1 : 0;
-    const opened = openChaCha(key, nonce, body.subarray(index * sealedChunk, final ? body.length : (index + 1) * sealedChunk));
-    if (opened === undefined) {
-      plaintext.fill(0);
-      throw corrupt();
+  try {
+    for (let index = 0; index < chunkCount; index += 1) {
+      const final = index === chunkCount - 1;
+      nonce.writeUIntBE(index, 5, 6);
+      nonce[11] = final ? 1 : 0;
+      const opened = openChaChaPoly(key, nonce, body.subarray(index * sealedChunk, final ? body.length : (index + 1) * sealedChunk));
+      if (opened === undefined) {
+        plaintext.fill(0);
+        throw corrupt();
+      }
+      plaintext.set(opened, index * CHUNK_SIZE);
+      opened.fill(0);
     }
-    plaintext.set(opened, index * CHUNK_SIZE);
-    opened.fill(0);
+  } finally {
+    key.fill(0);
   }
   return plaintext;
 }
 
-/** ChaCha20-Poly1305 open; undefined when authentication fails. */
-function openChaCha(key: Buffer, nonce: Buffer, sealed: Buffer): Buffer | undefined {
-  const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE });
-  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_SIZE));
-  const opened = decipher.update(sealed.subarray(0, sealed.length - TAG_SIZE));
-  try {
-    decipher.final();
-    return opened;
-  } catch {
-    opened.fill(0);
-    return undefined;
-  }
-}
-
-function hkdf(ikm: Buffer, salt: Buffer, info: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', ikm, salt, info, 32));
-}
-
-function x25519PublicKey(raw: Buffer): KeyObject {
-  return createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, raw]), format: 'der', type: 'spki' });
-}
-
-function privateKeyOf(identity: string): KeyObject {
+/** The 32 secret bytes of an identity. */
+function secretKeyOf(identity: string): Uint8Array {
   const decoded = bech32Decode(identity);
   if (decoded === undefined || decoded.hrp !== IDENTITY_HRP || decoded.bytes.length !== 32) {
+    decoded?.bytes.fill(0);
     throw new DevsecretsError('IDENTITY_MISSING', 'identity is not a valid age X25519 secret key (AGE-SECRET-KEY-1…)', {
       hint: 'check DEVSECRETS_IDENTITY_FILE or the OS keychain entry',
     });
   }
-  const der = Buffer.concat([PKCS8_X25519_PREFIX, decoded.bytes]);
-  decoded.bytes.fill(0);
-  try {
-    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-  } finally {
-    der.fill(0);
-  }
+  return decoded.bytes;
+}
+
+/** The 32 public bytes of a recipient; undefined when it is not a valid X25519 recipient. */
+function recipientBytes(recipient: string): Uint8Array | undefined {
+  const decoded = bech32Decode(recipient);
+  return decoded !== undefined && decoded.hrp === RECIPIENT_HRP && decoded.bytes.length === 32 ? decoded.bytes : undefined;
 }
 
 function deriveRecipient(identity: string): string {
-  const publicDer = createPublicKey(privateKeyOf(identity)).export({ format: 'der', type: 'spki' });
-  return bech32Encode(RECIPIENT_HRP, publicDer.subarray(SPKI_X25519_PREFIX.length));
+  const secret = secretKeyOf(identity);
+  try {
+    return bech32Encode(RECIPIENT_HRP, x25519(secret, X25519_BASE));
+  } finally {
+    secret.fill(0);
+  }
 }
 
-function corrupt(cause?: unknown): DevsecretsError {
+function corrupt(): DevsecretsError {
   return new DevsecretsError('STORE_UNREADABLE', 'store is corrupt or has been tampered with', {
     hint: 'restore .devsecrets/store.age from a backup, or recreate it with devsecrets init --force',
-    cause,
   });
 }
 

@@ -7,7 +7,6 @@
  * to do meanwhile, and a dozen trips through the event loop would cost `run` (whose audit
  * entry takes the lock) measurable time. Waiting for a held lock stays asynchronous.
  */
-import { randomBytes } from 'node:crypto';
 import {
   closeSync, fchmodSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync,
 } from 'node:fs';
@@ -115,10 +114,21 @@ interface LockHolder {
 // abandoned: the steps that would have finished them take microseconds.
 const BREAK_GUARD_STALE_MS = 5_000;
 
+let tokens = 0;
+
+/**
+ * A token no other call on this host makes: unique, not secret (with the pid, the monotonic
+ * clock and a counter, so `run` need not load node:crypto for random bytes).
+ */
+function uniqueToken(): string {
+  tokens += 1;
+  return `${process.pid.toString(36)}-${process.hrtime.bigint().toString(36)}-${tokens.toString(36)}`;
+}
+
 async function acquireLock(lockPath: string, timeoutMs: number): Promise<string> {
   const holder: LockHolder = { pid: process.pid, hostname: hostname(), createdAt: isoTime(new Date()) };
-  // The random token makes our content unique, so release never removes someone else's lock.
-  const content = `${JSON.stringify({ ...holder, token: randomBytes(8).toString('hex') })}\n`;
+  // The token makes our content unique, so release never removes someone else's lock.
+  const content = `${JSON.stringify({ ...holder, token: uniqueToken() })}\n`;
   const deadline = Date.now() + timeoutMs;
   let delayMs = 5;
   for (;;) {
@@ -251,7 +261,7 @@ function lockedError(lockPath: string, holder: LockHolder | 'garbled'): Devsecre
 
 function writeViaTemp(path: string, data: Uint8Array | string, mode: number, commit: 'replace' | 'create'): void {
   const folder = dirname(path);
-  const tempPath = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const tempPath = join(folder, `.${basename(path)}.${uniqueToken()}.tmp`);
   let committed = false;
   try {
     const fd = openSync(tempPath, 'wx', mode);

@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DevsecretsError } from '../core/errors.js';
-import { MANIFEST_FILE, sha256Hex, type Manifest } from '../core/manifest-model.js';
+import { MANIFEST_FILE, type Manifest } from '../core/manifest-model.js';
+import { sha256Hex } from '../core/primitives.js';
 
 /** Where the manifest is (or would be created): its path and the project root. */
 export interface ManifestLocation {

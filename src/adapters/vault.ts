@@ -4,7 +4,6 @@
  * store lock. This is the one place that composes the storage adapters with the core's
  * document rules, for the CLI and the library API alike.
  */
-import { hkdfSync } from 'node:crypto';
 import { DevsecretsError } from '../core/errors.js';
 import type { Manifest } from '../core/manifest-model.js';
 import { parseStoreDocument, serializeStoreDocument, stampCovers, type StoreDocument } from '../core/store-document.js';
@@ -14,6 +13,7 @@ import { readStoreFile, readStoreMeta, storePaths, withStoreLock, writeStoreMeta
 import { writeFileAtomic } from './fs-safe.js';
 import { appendAudit } from './audit-log.js';
 import type { AuditEvent } from '../core/audit.js';
+import { hkdfSha256 } from '../core/primitives.js';
 
 export interface OpenedStore {
   meta: StoreMeta;
@@ -40,7 +40,7 @@ export async function openWithIdentity(root: string, env: NodeJS.ProcessEnv): Pr
   const ciphertext = await readStoreFile(root);
   const meta = await readStoreMeta(root);
   const identity = await loadIdentity(meta.storeId, meta.identity, env);
-  const document = parseStoreDocument(decrypt(ciphertext, identity));
+  const document = parseStoreDocument(decrypt(ciphertext, identity, meta.recipient));
   if (document.storeId !== meta.storeId) {
     throw new DevsecretsError('STORE_UNREADABLE', 'store and its metadata belong to different stores', {
       hint: 'restore .devsecrets/ from one piece, or start over with devsecrets init --force',
@@ -51,7 +51,7 @@ export async function openWithIdentity(root: string, env: NodeJS.ProcessEnv): Pr
 
 /** The key of a store's check stamps: derived from its identity, so no one else can make one. */
 function stampKey(identity: string, storeId: string): Uint8Array {
-  return new Uint8Array(hkdfSync('sha256', identity, storeId, 'devsecrets check stamp', 32));
+  return hkdfSha256(identity, storeId, 'devsecrets check stamp');
 }
 
 /**

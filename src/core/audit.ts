@@ -11,7 +11,7 @@
  * be the store's, and its line to be there unchanged; lines after it are allowed (a crash
  * between writing the line and the head) since they chain and verify on their own.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { equalBytes, hmacSha256, sha256Hex } from './primitives.js';
 import { isoTime } from './iso-time.js';
 import type { Finding } from './findings.js';
 
@@ -69,7 +69,7 @@ export function nextAuditLine(previousLine: string | undefined, event: AuditEven
     pid: context.pid,
     user: context.user,
     store: context.store,
-    prev: previousLine === undefined ? GENESIS : sha256(previousLine),
+    prev: previousLine === undefined ? GENESIS : sha256Hex(previousLine),
   };
   const unsigned = JSON.stringify(entry);
   return JSON.stringify({ ...entry, mac: context.key === undefined ? '' : hmac(context.key, unsigned) });
@@ -80,7 +80,7 @@ export function nextAuditLine(previousLine: string | undefined, event: AuditEven
  * one JSON line, signed with the store's audit key (an empty mac without one).
  */
 export function auditHeadFor(line: string, context: Pick<AuditContext, 'store' | 'key'>): string {
-  const fields: HeadFields = { store: context.store, seq: parseEntry(line)?.seq ?? 0, hash: sha256(line) };
+  const fields: HeadFields = { store: context.store, seq: parseEntry(line)?.seq ?? 0, hash: sha256Hex(line) };
   return `${JSON.stringify({ ...fields, mac: context.key === undefined ? '' : hmac(context.key, headMacInput(fields)) })}\n`;
 }
 
@@ -148,7 +148,7 @@ export function verifyAuditLog(files: AuditFiles, current: AuditKey | undefined)
     if (entry.seq !== number) {
       return fail(number, `has sequence number ${entry.seq}, expected ${number} (${signed ? '' : 'it was edited, or '}lines before it were deleted, inserted or moved)`);
     }
-    if (entry.prev !== (index === 0 ? GENESIS : sha256(lines[index - 1]!))) {
+    if (entry.prev !== (index === 0 ? GENESIS : sha256Hex(lines[index - 1]!))) {
       if (index === 0) return fail(number, `does not start the chain (${signed ? '' : 'it was edited, or '}lines before it were removed)`);
       return fail(number, signed
         ? `does not chain to line ${index} (line ${index} was edited or replaced)`
@@ -182,7 +182,7 @@ function checkHead(files: AuditFiles, lines: readonly string[], current: AuditKe
         : `is missing: the log ends after line ${lines.length}, but audit.head records ${head.seq} lines (lines were cut off its end)`,
     };
   }
-  if (sha256(lines[head.seq - 1]!) !== head.hash) return { line: head.seq, reason: 'is not the line audit.head records (it was edited or replaced)' };
+  if (sha256Hex(lines[head.seq - 1]!) !== head.hash) return { line: head.seq, reason: 'is not the line audit.head records (it was edited or replaced)' };
   return undefined;
 }
 
@@ -234,18 +234,14 @@ function orderedUnsigned(entry: Omit<AuditEntry, 'mac'>): Omit<AuditEntry, 'mac'
   };
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 function hmac(keyHex: string, text: string): string {
-  return createHmac('sha256', Buffer.from(keyHex, 'hex')).update(text).digest('hex');
+  return Buffer.from(hmacSha256(Buffer.from(keyHex, 'hex'), text)).toString('hex');
 }
 
 function sameHex(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
   const right = Buffer.from(b, 'hex');
-  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+  return left.length > 0 && equalBytes(left, right);
 }
 
 /** The `AUDIT_CHAIN_BROKEN` finding of a verification, shared by `audit --verify` and `doctor`. */

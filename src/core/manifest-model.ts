@@ -3,10 +3,10 @@
  * document. Free of zod: `run` builds its manifest here, without the schema, when the
  * store proves it was checked against these exact manifest bytes (see `store-stamp.ts`).
  */
-import { createHash } from 'node:crypto';
 import { parseDurationMs } from './duration-text.js';
 import { compileForbidRule, type ForbidRule } from './insecure.js';
 import type { ManifestDocument, VarSpec } from './manifest-schema.js';
+import { sha256Hex } from './primitives.js';
 
 export const MANIFEST_FILE = 'devsecrets.json';
 export const DEFAULT_TTL = '30d';
@@ -26,11 +26,6 @@ export interface Manifest {
   digest: string;
   /** sha256 of the file's bytes: what a store's check stamp refers to. */
   textSha256: string;
-}
-
-/** sha256 of manifest text, hex. */
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /**
@@ -59,7 +54,7 @@ export function manifestFromDocument(document: ManifestDocument, path: string, r
 
 function digestOf(document: ManifestDocument): string {
   const { $schema: _schema, ...rest } = document;
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+  return sha256Hex(canonicalJson(rest));
 }
 
 function canonicalJson(value: unknown): string {

@@ -2,7 +2,7 @@
  * The plaintext inside `.devsecrets/store.age`: a versioned JSON document. It only ever
  * exists in memory; adapters encrypt it before it reaches disk.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { equalBytes, hmacSha256 } from './primitives.js';
 import { DevsecretsError } from './errors.js';
 
 export const STORE_FORMAT = 1;
@@ -56,7 +56,7 @@ export interface CheckStamp {
 /** The MAC a stamp of `document` against the manifest text hashing to `manifestSha256` carries. */
 export function stampMac(document: StoreDocument, manifestSha256: string, key: Uint8Array): string {
   const values = Object.keys(document.vars).sort().map((name) => [name, document.vars[name]!.value]);
-  return createHmac('sha256', key).update(JSON.stringify([CHECKS_REVISION, manifestSha256, values])).digest('hex');
+  return Buffer.from(hmacSha256(key, JSON.stringify([CHECKS_REVISION, manifestSha256, values]))).toString('hex');
 }
 
 /**
@@ -68,7 +68,7 @@ export function stampCovers(document: StoreDocument, manifestSha256: string, key
   if (stamp?.manifestSha256 !== manifestSha256 || stamp.revision !== CHECKS_REVISION) return false;
   const expected = Buffer.from(stampMac(document, manifestSha256, key), 'hex');
   const actual = Buffer.from(stamp.mac, 'hex');
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return equalBytes(actual, expected);
 }
 
 const ORIGINS: readonly Origin[] = ['generated', 'set', 'imported'];
