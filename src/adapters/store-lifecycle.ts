@@ -171,7 +171,7 @@ export async function rotateIdentity(manifest: Manifest, env: NodeJS.ProcessEnv)
     const pair = await generateKeyPair();
     await writeIdentitySlot(meta.storeId, meta.identity, env, pair, 'pending');
     failpoint('rotate-identity:pending-saved');
-    await writeFileAtomic(storePaths(root).store, await encrypt(serializeStoreDocument(document), [current, pair.recipient]), 0o600);
+    await writeFileAtomic(storePaths(root).store, await encrypt(serializeStoreDocument(document), [current, pair.recipient], [identity, pair.identity]), 0o600);
     failpoint('rotate-identity:both-recipients');
     const readBack = parseStoreDocument(decrypt(await readStoreFile(root), pair.identity));
     if (JSON.stringify(readBack) !== JSON.stringify(document)) {

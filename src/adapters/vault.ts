@@ -40,7 +40,7 @@ export async function openWithIdentity(root: string, env: NodeJS.ProcessEnv): Pr
   const ciphertext = await readStoreFile(root);
   const meta = await readStoreMeta(root);
   const identity = await loadIdentity(meta.storeId, meta.identity, env);
-  const document = parseStoreDocument(decrypt(ciphertext, identity, meta.recipient));
+  const document = parseStoreDocument(decrypt(ciphertext, identity));
   if (document.storeId !== meta.storeId) {
     throw new DevsecretsError('STORE_UNREADABLE', 'store and its metadata belong to different stores', {
       hint: 'restore .devsecrets/ from one piece, or start over with devsecrets init --force',
@@ -62,7 +62,7 @@ function stampKey(identity: string, storeId: string): Uint8Array {
 export async function saveStore(manifest: Manifest, meta: StoreMeta, document: StoreDocument, identity: string): Promise<void> {
   const { stampDocument } = await import('../core/store-stamp.js');
   stampDocument(document, manifest, stampKey(identity, meta.storeId));
-  const ciphertext = await encrypt(serializeStoreDocument(document), meta.recipient);
+  const ciphertext = await encrypt(serializeStoreDocument(document), meta.recipient, [identity]);
   await writeFileAtomic(storePaths(manifest.root).store, ciphertext, 0o600);
 }
 

@@ -296,9 +296,12 @@ describe('refusals', () => {
     }
   });
 
-  it('refuses every single bit flip in the header', async () => {
+  it.each([
+    ['an X25519 stanza', false],
+    ['an X25519 and an identity-key stanza', true],
+  ])('refuses every single bit flip in a header with %s', async (_label, withIdentityKey) => {
     const pair = await generateKeyPair();
-    const file = Buffer.from(await encrypt(Buffer.from('SECRET=plaintext-marker'), pair.recipient));
+    const file = Buffer.from(await encrypt(Buffer.from('SECRET=plaintext-marker'), pair.recipient, withIdentityKey ? [pair.identity] : []));
     const versionEnd = file.indexOf(0x0a) + 1;
     const macLine = file.indexOf('\n--- ') + 1;
     for (let index = 0; index < headerLength(file); index += 1) {
@@ -392,6 +395,56 @@ describe('refusals', () => {
     for (const file of malformed) expectCode(() => decrypt(file, identity), 'STORE_UNREADABLE');
     const valid = craftAge(recipient, { chunks, extraStanzas: '-> other.example/type a b\n\n' });
     expect(Buffer.from(decrypt(valid, identity)).toString()).toBe('x');
+  });
+});
+
+describe('the identity-key stanza', () => {
+  const stanzaLines = (file: Uint8Array): string[] =>
+    Buffer.from(file).subarray(0, headerLength(file)).toString('latin1').split('\n').filter((line) => line.startsWith('-> '));
+
+  it('is added once per identity given, and age still decrypts the file through its X25519 stanza', async () => {
+    const pair = await generateKeyPair();
+    const plaintext = Buffer.from('{"API_TOKEN":"tok_value"}');
+    const file = await encrypt(plaintext, pair.recipient, [pair.identity]);
+    const lines = stanzaLines(file);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^-> X25519 [A-Za-z0-9+/]{43}$/);
+    expect(lines[1]).toMatch(/^-> devsecrets\/v1\/identity-key [A-Za-z0-9+/]{22}$/);
+    expect(ageDecrypt(file, pair.identity).equals(plaintext)).toBe(true);
+    expect(Buffer.from(decrypt(file, pair.identity)).equals(plaintext)).toBe(true);
+  });
+
+  it('opens the file on its own, with no X25519 stanza for the identity', async () => {
+    const pair = await generateKeyPair();
+    const other = await generateKeyPair();
+    const file = await encrypt(Buffer.from('only through the identity key'), other.recipient, [pair.identity]);
+    expect(Buffer.from(decrypt(file, pair.identity)).toString()).toBe('only through the identity key');
+    expect(() => ageDecrypt(file, pair.identity)).toThrow();
+  });
+
+  it('is skipped when sealed for another identity', async () => {
+    const pair = await generateKeyPair();
+    const other = await generateKeyPair();
+    const file = await encrypt(Buffer.from('x25519 after all'), pair.recipient, [other.identity]);
+    expect(Buffer.from(decrypt(file, pair.identity)).toString()).toBe('x25519 after all');
+    expectCode(() => decrypt(file, ageKeygen().identity), 'IDENTITY_MISMATCH');
+  });
+
+  it('refuses a malformed one', async () => {
+    const pair = await generateKeyPair();
+    const malformed = [
+      new Stanza(['devsecrets/v1/identity-key', randomBytes(15).toString('base64').replace(/=+$/, '')], randomBytes(32)),
+      new Stanza(['devsecrets/v1/identity-key', randomBytes(16).toString('base64').replace(/=+$/, '')], randomBytes(31)),
+      new Stanza(['devsecrets/v1/identity-key'], randomBytes(32)),
+      new Stanza(['devsecrets/v1/identity-key', 'AAAAAAAAAAAAAAAAAAAAAA', 'extra'], randomBytes(32)),
+    ];
+    for (const stanza of malformed) {
+      const encrypter = new Encrypter();
+      encrypter.addRecipient(pair.recipient);
+      encrypter.addRecipient({ wrapFileKey: () => [stanza] });
+      const file = await encrypter.encrypt('x');
+      expectCode(() => decrypt(file, pair.identity), 'STORE_UNREADABLE');
+    }
   });
 });
 
