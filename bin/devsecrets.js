@@ -10,11 +10,13 @@
 // anywhere on the command line (nodejs/node#54232), even in `devsecrets check --env-file`.
 'use strict';
 const { readFileSync } = require('node:fs');
-const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
 
 const file = join(__dirname, '..', 'dist', 'cli.cjs');
+// The bundle's require: its own files lie beside it in dist/; packages and built-ins resolve
+// from bin/ as from dist/ (both in the package). Cheaper than loading node:module for createRequire.
+const bundleRequire = (id) => require(id.startsWith('./') ? join(dirname(file), id) : id);
 
 /**
  * Compiles dist/cli.cjs, with its code cache unless `withCache` is false (the build's
@@ -32,7 +34,7 @@ function compileCli(withCache = true) {
   const body = script.runInThisContext();
   const start = () => {
     const cli = { exports: {} };
-    body(cli.exports, createRequire(file), cli, file, dirname(file));
+    body(cli.exports, bundleRequire, cli, file, dirname(file));
   };
   return { script, start };
 }
