@@ -166,12 +166,16 @@ interface Header {
 }
 
 function parseHeader(data: Buffer): Header {
-  if (data.subarray(0, 64).toString('latin1').trimStart().startsWith(ARMOR_BEGIN)) {
-    throw new DevsecretsError('STORE_UNREADABLE', 'store is ASCII-armored; devsecrets reads binary age files only', {
-      hint: 'decrypt it with age -d and re-encrypt it without -a (--armor)',
-    });
+  const versionEnd = data.indexOf(0x0a);
+  if (versionEnd < 0 || data.toString('latin1', 0, versionEnd) !== VERSION_LINE) {
+    if (data.subarray(0, 64).toString('latin1').trimStart().startsWith(ARMOR_BEGIN)) {
+      throw new DevsecretsError('STORE_UNREADABLE', 'store is ASCII-armored; devsecrets reads binary age files only', {
+        hint: 'decrypt it with age -d and re-encrypt it without -a (--armor)',
+      });
+    }
+    throw corrupt();
   }
-  let pos = 0;
+  let pos = versionEnd + 1;
   const nextLine = (): string => {
     const end = data.indexOf(0x0a, pos);
     if (end < 0) throw corrupt();
@@ -180,7 +184,6 @@ function parseHeader(data: Buffer): Header {
     return line;
   };
 
-  if (nextLine() !== VERSION_LINE) throw corrupt();
   const stanzas: Stanza[] = [];
   for (;;) {
     const lineStart = pos;
@@ -192,7 +195,7 @@ function parseHeader(data: Buffer): Header {
     }
     if (!line.startsWith('-> ')) throw corrupt();
     const [type, ...args] = line.slice(3).split(' ');
-    if (type === undefined || ![type, ...args].every((arg) => /^[\x21-\x7e]+$/.test(arg))) throw corrupt();
+    if (type === undefined || ![type, ...args].every(isStanzaArgument)) throw corrupt();
     const bodyParts: Buffer[] = [];
     for (;;) {
       const bodyLine = nextLine();
@@ -306,12 +309,34 @@ function corrupt(): DevsecretsError {
   });
 }
 
-/** Strict unpadded base64: any other spelling of the same bytes is rejected, as age requires. */
+/** A stanza's type or argument: one or more printable ASCII characters other than space. */
+function isStanzaArgument(arg: string): boolean {
+  if (arg.length === 0) return false;
+  for (let index = 0; index < arg.length; index += 1) {
+    const code = arg.charCodeAt(index);
+    if (code < 0x21 || code > 0x7e) return false;
+  }
+  return true;
+}
+
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Strict unpadded base64: any other spelling of the same bytes is rejected, as age requires.
+ * Checked by hand rather than by regular expressions and a re-encoding: `run` parses a header
+ * on every start, and compiling those costs more than the decoding.
+ */
 function decodeBase64(text: string): Buffer {
-  if (!/^[A-Za-z0-9+/]*$/.test(text) || text.length % 4 === 1) throw corrupt();
-  const bytes = Buffer.from(text, 'base64');
-  if (bytes.toString('base64').replace(/=+$/, '') !== text) throw corrupt();
-  return bytes;
+  const tail = text.length % 4;
+  if (tail === 1) throw corrupt();
+  let last = 0;
+  for (const char of text) {
+    last = BASE64_ALPHABET.indexOf(char);
+    if (last < 0) throw corrupt();
+  }
+  // The last character's bits past the end of the bytes must be zero.
+  if ((tail === 2 && (last & 0x0f) !== 0) || (tail === 3 && (last & 0x03) !== 0)) throw corrupt();
+  return Buffer.from(text, 'base64');
 }
 
 // Bech32 (BIP 173) without the 90-character limit, which age does not apply.

@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DevsecretsError } from '../core/errors.js';
 import { MANIFEST_FILE, type Manifest } from '../core/manifest-model.js';
-import { sha256Hex } from '../core/primitives.js';
 
 /** Where the manifest is (or would be created): its path and the project root. */
 export interface ManifestLocation {
@@ -21,7 +20,6 @@ export interface ManifestFile {
   path: string;
   root: string;
   text: string;
-  textSha256: string;
 }
 
 /** Walks up from `cwd`; without a manifest anywhere, the location is `cwd` itself. */
@@ -49,7 +47,7 @@ export function readManifestFile(cwd: string, override?: string): ManifestFile {
     });
   }
   const text = readFileSync(location.path, 'utf8');
-  return { path: location.path, root: location.root, text, textSha256: sha256Hex(text) };
+  return { path: location.path, root: location.root, text };
 }
 
 /** Checks a manifest read by `readManifestFile`. @throws DevsecretsError `MANIFEST_INVALID` (exit 3). */

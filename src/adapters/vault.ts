@@ -13,7 +13,7 @@ import { readStoreFile, readStoreMeta, storePaths, withStoreLock, writeStoreMeta
 import { writeFileAtomic } from './fs-safe.js';
 import { appendAudit } from './audit-log.js';
 import type { AuditEvent } from '../core/audit.js';
-import { hkdfSha256 } from '../core/primitives.js';
+import { hkdfSha256, preparePrimitives } from '../core/primitives.js';
 
 export interface OpenedStore {
   meta: StoreMeta;
@@ -40,6 +40,7 @@ export async function openWithIdentity(root: string, env: NodeJS.ProcessEnv): Pr
   const ciphertext = await readStoreFile(root);
   const meta = await readStoreMeta(root);
   const identity = await loadIdentity(meta.storeId, meta.identity, env);
+  await preparePrimitives();
   const document = parseStoreDocument(decrypt(ciphertext, identity));
   if (document.storeId !== meta.storeId) {
     throw new DevsecretsError('STORE_UNREADABLE', 'store and its metadata belong to different stores', {

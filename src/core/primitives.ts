@@ -16,10 +16,11 @@ interface Memory {
   grow(pages: number): number;
 }
 interface WebAssemblyApi {
+  compile(bytes: Uint8Array): Promise<object>;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
-const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+const WASM = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
 interface Exports {
   memory: Memory;
@@ -33,11 +34,30 @@ interface Exports {
 type Bytes = Uint8Array | string;
 
 const PAGE = 64 * 1024;
+let compiled: object | undefined;
+let compiling: Promise<void> | undefined;
 let module: { exports: Exports; base: number } | undefined;
+
+/**
+ * Compiles the module on a background thread. Optional: a primitive called before this has
+ * finished compiles the module itself. `run` starts it first and awaits it just before it
+ * decrypts (see `openWithIdentity`), so that compiling overlaps its file reads.
+ */
+export function preparePrimitives(): Promise<void> {
+  compiling ??= WASM.compile(Buffer.from(PRIMITIVES_WASM, 'base64')).then(
+    (result) => {
+      compiled ??= result;
+    },
+    // Compiled in the foreground on first use instead, where a real failure surfaces.
+    () => undefined,
+  );
+  return compiling;
+}
 
 function primitives(): { exports: Exports; base: number } {
   if (module === undefined) {
-    const exports = new Instance(new Module(Buffer.from(PRIMITIVES_WASM, 'base64')), {}).exports as Exports;
+    compiled ??= new WASM.Module(Buffer.from(PRIMITIVES_WASM, 'base64'));
+    const exports = new WASM.Instance(compiled, {}).exports as Exports;
     module = { exports, base: exports.scratch() };
   }
   return module;

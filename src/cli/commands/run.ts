@@ -7,6 +7,7 @@ import { expiryError, valuesOf, versionDriftError, type StoreDocument } from '..
 import { runChild } from '../../adapters/child-process.js';
 import { checkManifestFile, readManifestFile, type ManifestFile } from '../../adapters/manifest-file.js';
 import { openStore, recordAccess } from '../../adapters/vault.js';
+import { preparePrimitives, sha256Hex } from '../../core/primitives.js';
 import type { CommandContext } from '../context.js';
 
 export interface RunOptions {
@@ -29,6 +30,7 @@ interface Source {
 }
 
 export default async function run(context: CommandContext, command: string[], options: RunOptions): Promise<number> {
+  void preparePrimitives();
   const file = readManifestFile(context.cwd, context.manifestPath);
   const { manifest, values, checked, document, refusal } = options.ephemeral ? await ephemeralSource(file) : await storeSource(context, file, options);
   const child = buildChildEnv({
@@ -82,8 +84,9 @@ async function storeSource(context: CommandContext, file: ManifestFile, options:
   });
   // The stamp says these values passed every check against these exact manifest bytes
   // when devsecrets wrote them; only inherited values (--prefer-env) would need a look.
-  const checked = !options.preferEnv && stampCovers(file.textSha256);
-  const manifest = checked ? trustedManifest(file) : await checkManifestFile(file);
+  const textSha256 = sha256Hex(file.text);
+  const checked = !options.preferEnv && stampCovers(textSha256);
+  const manifest = checked ? trustedManifest(file, textSha256) : await checkManifestFile(file);
   const source = { manifest, values: valuesOf(document), checked, document };
   const drift = versionDriftError(document, manifest.version);
   if (drift !== undefined) return { ...source, refusal: drift };
@@ -94,8 +97,8 @@ async function storeSource(context: CommandContext, file: ManifestFile, options:
 }
 
 /** The manifest of a stamped store: its bytes were fully checked when the store was written. */
-function trustedManifest(file: ManifestFile): Manifest {
-  return manifestFromDocument(JSON.parse(file.text), file.path, file.root, file.textSha256);
+function trustedManifest(file: ManifestFile, textSha256: string): Manifest {
+  return manifestFromDocument(JSON.parse(file.text), file.path, file.root, textSha256);
 }
 
 /** `--ephemeral`: fakes from a throwaway seed, in memory only. */
