@@ -3,10 +3,10 @@
  * `devsecrets run` goes through: opening the store, checking its stamp, hashing the
  * manifest and signing the audit entry. They run in a small WebAssembly module built from
  * src/wasm/primitives.ts, because loading node:crypto and warming OpenSSL up costs `run`
- * about three times as much. Everything else (making fakes, encrypting) keeps node:crypto.
+ * several times as much. Everything else (making fakes, encrypting) keeps node:crypto.
  *
- * The module is compiled on first use. Inputs are copied into its memory for each call
- * and wiped from it afterwards.
+ * The module is compiled by `preparePrimitives` or else on first use. Inputs are copied
+ * into its memory for each call and wiped from it afterwards.
  */
 import { PRIMITIVES_WASM } from './primitives-wasm.gen.js';
 

@@ -1,9 +1,10 @@
 /**
  * The cryptographic primitives `devsecrets run` needs to open an age file, in AssemblyScript
  * compiled to WebAssembly by the build (bin/build.mjs): SHA-256, HMAC-SHA256, ChaCha20-Poly1305
- * opening and X25519. `run` starts on every `npm start`, and Node's own `node:crypto` costs
- * about 12 ms to load and warm up before its first X25519 operation; this module compiles and
- * runs all of `run`'s cryptography in about a third of that.
+ * opening and X25519. `run` starts on every `npm start`, and loading Node's own
+ * `node:crypto` and warming OpenSSL up costs 8–10 ms before its first key operation; this
+ * module compiles (on a background thread) and runs all of `run`'s cryptography in a
+ * fraction of that.
  *
  * Written from the specifications (FIPS 180-4, RFC 2104, RFC 8439, RFC 7748), and tested
  * against node:crypto (OpenSSL) on random inputs and the specifications' test vectors
