@@ -98,9 +98,11 @@ export async function encrypt(plaintext: Uint8Array, recipients: string | readon
   const { createCipheriv, randomBytes } = await import('node:crypto');
   const encrypter = new Encrypter();
   for (const recipient of list) encrypter.addRecipient(recipient);
-  const secrets = identities.map(secretKeyOf);
+  const secrets: Uint8Array[] = [];
   try {
-    for (const secret of secrets) {
+    for (const identity of identities) {
+      const secret = secretKeyOf(identity);
+      secrets.push(secret);
       encrypter.addRecipient({
         wrapFileKey(fileKey) {
           const salt = randomBytes(IDENTITY_KEY_SALT_SIZE);

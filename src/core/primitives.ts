@@ -118,7 +118,7 @@ export function hkdfSha256(ikm: Bytes, salt: Bytes, info: Bytes, length = 32): U
   const okm = new Uint8Array(length);
   let block: Uint8Array = new Uint8Array(0);
   for (let counter = 1, filled = 0; filled < length; counter += 1) {
-    const next = hmacSha256(prk, concatBytes([block, infoBytes, Uint8Array.of(counter)]));
+    const next = hmacSha256(prk, Buffer.concat([block, infoBytes, Uint8Array.of(counter)]));
     block.fill(0);
     block = next;
     okm.set(block.subarray(0, length - filled), filled);
@@ -158,14 +158,4 @@ export function equalBytes(left: Uint8Array, right: Uint8Array): boolean {
   let difference = 0;
   for (let index = 0; index < left.length; index += 1) difference |= left[index]! ^ right[index]!;
   return difference === 0;
-}
-
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
 }

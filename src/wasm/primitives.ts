@@ -2,7 +2,7 @@
  * The cryptographic primitives `devsecrets run` needs to open an age file, in AssemblyScript
  * compiled to WebAssembly by the build (bin/build.mjs): SHA-256, HMAC-SHA256, ChaCha20-Poly1305
  * opening and X25519. `run` starts on every `npm start`, and loading Node's own
- * `node:crypto` and warming OpenSSL up costs 8–10 ms before its first key operation; this
+ * `node:crypto` and its first key operations cost 8–11 ms; this
  * module compiles (on a background thread) and runs all of `run`'s cryptography in a
  * fraction of that.
  *
