@@ -46,7 +46,18 @@ const SERVICE = 'devsecrets';
 // Looking up an account that never exists answers "is anyone there" without reading a secret.
 const PROBE_ACCOUNT = 'devsecrets-availability-probe';
 
-type Keytar = typeof import('keytar');
+/**
+ * The part of keytar's API used here, declared here rather than taken from keytar's own
+ * types: keytar is optional and often not installed (no libsecret headers, no prebuilt
+ * binary), and the build must not depend on it.
+ */
+interface Keytar {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+}
+// A variable, so the type checker resolves nothing at build time.
+const KEYTAR_MODULE: string = 'keytar';
 
 /**
  * Opens the OS keychain after checking, within `timeoutMs`, that it answers.
@@ -95,7 +106,7 @@ export async function openKeychain(options: OpenKeychainOptions = {}): Promise<K
 
 async function loadKeytar(): Promise<Keytar | undefined> {
   try {
-    const module = await import('keytar');
+    const module = (await import(KEYTAR_MODULE)) as Keytar & { default?: Keytar };
     // keytar is CommonJS: its functions arrive on the default export.
     return module.default ?? module;
   } catch {
