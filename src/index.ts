@@ -8,7 +8,7 @@ import { environmentRefusal, evaluateValues } from './core/evaluate.js';
 import { manifestSchema } from './core/manifest-schema.js';
 import { valuesOf } from './core/store-document.js';
 import { loadManifest } from './adapters/manifest-file.js';
-import { openStore } from './adapters/vault.js';
+import { openStore } from './adapters/store.js';
 
 export { DevsecretsError, ExitCode, type ErrorCode, type Issue } from './core/errors.js';
 export type { Manifest } from './core/manifest-model.js';

@@ -1,22 +1,25 @@
 /**
  * The age cipher behind the store: plain age v1 files with X25519 recipients, so
- * `age -d -i <identity file> .devsecrets/store.age` always works.
- *
- * The files devsecrets writes carry one more stanza per identity, of our own type
- * `devsecrets/v1/identity-key`: the file key sealed with ChaCha20-Poly1305 under a key
- * derived from the identity's secret bytes (HKDF-SHA256, a random salt per file). Opening
- * it takes no X25519 operation, which saves `devsecrets run` a few milliseconds on every
- * start; age and other implementations skip stanza types they do not know, and a file
- * without the stanza (one `age -r` wrote) opens through its X25519 stanza as before.
+ * `age -d -i <identity file> .devsecrets/store.age` always works, and a file `age -r`
+ * wrote opens here.
  *
  * Encryption and key generation go through typage (`age-encryption`), imported lazily.
- * Decryption is our own synchronous implementation of the age v1 format on the WebAssembly
- * primitives of `core/primitives.ts`, because `devsecrets run` decrypts on every start and
- * typage's decrypter, or even node:crypto's start-up, costs much of its budget. It accepts
- * X25519 stanzas only and is deliberately strict: anything malformed, truncated or
- * unauthenticated is rejected as a whole, never partially returned.
+ * Decryption reads the age v1 format here, synchronously, and does every cryptographic
+ * step with node:crypto (OpenSSL): X25519 by `diffieHellman`, HKDF-SHA256, HMAC-SHA256 and
+ * ChaCha20-Poly1305. `devsecrets run` decrypts on every start, and loading typage costs it
+ * about 100 ms, loading node:crypto a few. The reader accepts X25519 stanzas only and is
+ * deliberately strict: anything malformed, truncated or unauthenticated is rejected as a
+ * whole, never partially returned.
+ *
+ * Stores written by devsecrets before it wrote plain age also carry a stanza of type
+ * `devsecrets/v1/identity-key` (the file key sealed under a key derived from the identity);
+ * such a stanza still opens, and tells the caller that the file was written by the holder
+ * of the identity. Nothing writes it any more.
  */
-import { equalBytes, hkdfSha256, hmacSha256, openChaChaPoly, x25519, X25519_BASE } from '../core/primitives.js';
+import {
+  createDecipheriv, createHmac, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, timingSafeEqual, type KeyObject,
+} from 'node:crypto';
+import { bech32 } from '@scure/base';
 import { DevsecretsError } from '../core/errors.js';
 
 /** An age X25519 key pair in its text encodings. */
@@ -27,7 +30,17 @@ export interface AgeKeyPair {
   recipient: string;
 }
 
-const IDENTITY_HRP = 'age-secret-key-';
+/** What {@link decrypt} found. */
+export interface DecryptedFile {
+  plaintext: Uint8Array;
+  /**
+   * The file key came from a legacy `devsecrets/v1/identity-key` stanza, which only the
+   * holder of the identity can make: the whole file was written by that holder.
+   */
+  sealedByIdentity: boolean;
+}
+
+const IDENTITY_HRP = 'AGE-SECRET-KEY-';
 const RECIPIENT_HRP = 'age';
 const VERSION_LINE = 'age-encryption.org/v1';
 const ARMOR_BEGIN = '-----BEGIN AGE ENCRYPTED FILE-----';
@@ -36,9 +49,13 @@ const CHUNK_SIZE = 64 * 1024;
 const TAG_SIZE = 16;
 const NONCE_SIZE = 16;
 const BODY_LINE_COLUMNS = 64;
-const IDENTITY_KEY_TYPE = 'devsecrets/v1/identity-key';
-const IDENTITY_KEY_SALT_SIZE = 16;
-const ZERO_NONCE = new Uint8Array(12);
+const LEGACY_IDENTITY_KEY_TYPE = 'devsecrets/v1/identity-key';
+const LEGACY_IDENTITY_KEY_SALT_SIZE = 16;
+const ZERO_NONCE = Buffer.alloc(12);
+// The fixed DER prefixes of an X25519 key in PKCS#8 and SubjectPublicKeyInfo (RFC 8410):
+// node:crypto takes raw X25519 keys only in these wrappings.
+const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const SPKI_X25519_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
 /**
  * Generates a fresh X25519 key pair.
@@ -48,7 +65,7 @@ const ZERO_NONCE = new Uint8Array(12);
 export async function generateKeyPair(): Promise<AgeKeyPair> {
   const { generateX25519Identity } = await import('age-encryption');
   const identity = await generateX25519Identity();
-  return { identity, recipient: deriveRecipient(identity) };
+  return { identity, recipient: recipientOf(identity) };
 }
 
 /**
@@ -56,8 +73,9 @@ export async function generateKeyPair(): Promise<AgeKeyPair> {
  *
  * @throws DevsecretsError `IDENTITY_MISSING` when the identity is not a valid X25519 secret key
  */
-export async function recipientOf(identity: string): Promise<string> {
-  return deriveRecipient(identity);
+export function recipientOf(identity: string): string {
+  const spki = createPublicKey(privateKeyOf(identity)).export({ format: 'der', type: 'spki' });
+  return bech32.encodeFromBytes(RECIPIENT_HRP, spki.subarray(SPKI_X25519_PREFIX.length));
 }
 
 /**
@@ -65,10 +83,9 @@ export async function recipientOf(identity: string): Promise<string> {
  * checksum verified) without any key arithmetic, so checking it costs nothing on `run`.
  */
 export function isX25519Identity(identity: string): boolean {
-  const decoded = bech32Decode(identity);
-  const valid = decoded !== undefined && decoded.hrp === IDENTITY_HRP && decoded.bytes.length === 32;
-  decoded?.bytes.fill(0);
-  return valid;
+  const secret = secretBytesOf(identity);
+  secret?.fill(0);
+  return secret !== undefined;
 }
 
 /**
@@ -77,46 +94,41 @@ export function isX25519Identity(identity: string): boolean {
  * {@link decrypt}.
  */
 export function isX25519Recipient(recipient: string): boolean {
-  return recipientBytes(recipient) !== undefined;
+  const decoded = bech32Decode(recipient);
+  return decoded?.prefix === RECIPIENT_HRP && decoded.bytes.length === 32;
 }
 
 /**
- * Encrypts to X25519 recipients, producing a binary (not armored) age v1 file. Each of
- * `identities` (the secret keys of recipients, when the caller holds them) also gets an
- * identity-key stanza, which opens without X25519 arithmetic.
+ * Encrypts to X25519 recipients, producing a plain binary (not armored) age v1 file: one
+ * X25519 stanza per recipient and nothing else.
  *
  * @throws DevsecretsError `STORE_UNREADABLE` when a recipient is not a valid X25519 recipient
  */
-export async function encrypt(plaintext: Uint8Array, recipients: string | readonly string[], identities: readonly string[] = []): Promise<Uint8Array> {
+export async function encrypt(plaintext: Uint8Array, recipients: string | readonly string[]): Promise<Uint8Array> {
   const list = typeof recipients === 'string' ? [recipients] : recipients;
   if (list.length === 0 || !list.every(isX25519Recipient)) {
     throw new DevsecretsError('STORE_UNREADABLE', 'store recipient is not a valid age X25519 recipient', {
       hint: 'check the "recipient" field of .devsecrets/store.json, or recreate the store with devsecrets init --force',
     });
   }
-  const { Encrypter, Stanza } = await import('age-encryption');
-  const { createCipheriv, randomBytes } = await import('node:crypto');
+  const { Encrypter } = await import('age-encryption');
   const encrypter = new Encrypter();
   for (const recipient of list) encrypter.addRecipient(recipient);
-  const secrets: Uint8Array[] = [];
+  return encrypter.encrypt(plaintext);
+}
+
+/**
+ * Derives a 32-byte key that only the holder of `identity` can derive (HKDF-SHA256 of its
+ * secret bytes with `salt` and `info`), for authenticating what that holder writes.
+ *
+ * @throws DevsecretsError `IDENTITY_MISSING` when the identity is not a valid X25519 secret key
+ */
+export function deriveIdentityKey(identity: string, salt: string, info: string): Buffer {
+  const secret = requireSecretBytes(identity);
   try {
-    for (const identity of identities) {
-      const secret = secretKeyOf(identity);
-      secrets.push(secret);
-      encrypter.addRecipient({
-        wrapFileKey(fileKey) {
-          const salt = randomBytes(IDENTITY_KEY_SALT_SIZE);
-          const key = hkdfSha256(secret, salt, IDENTITY_KEY_TYPE);
-          const cipher = createCipheriv('chacha20-poly1305', key, ZERO_NONCE, { authTagLength: TAG_SIZE });
-          const body = Buffer.concat([cipher.update(fileKey), cipher.final(), cipher.getAuthTag()]);
-          key.fill(0);
-          return [new Stanza([IDENTITY_KEY_TYPE, salt.toString('base64').replace(/=+$/, '')], body)];
-        },
-      });
-    }
-    return await encrypter.encrypt(plaintext);
+    return hkdf(secret, salt, info);
   } finally {
-    for (const secret of secrets) secret.fill(0);
+    secret.fill(0);
   }
 }
 
@@ -130,21 +142,22 @@ export async function encrypt(plaintext: Uint8Array, recipients: string | readon
  *   truncated, has trailing data, or fails authentication
  * @throws DevsecretsError `IDENTITY_MISMATCH` when no stanza of the header opens with this identity
  */
-export function decrypt(ciphertext: Uint8Array, identity: string): Uint8Array {
-  const secret = secretKeyOf(identity);
+export function decrypt(ciphertext: Uint8Array, identity: string): DecryptedFile {
+  const secret = requireSecretBytes(identity);
   try {
     const data = Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength);
     const header = parseHeader(data);
-    const fileKey = openIdentityKeyStanza(header.stanzas, secret) ?? unwrapFileKey(header.stanzas, secret);
+    const legacyKey = openLegacyIdentityKeyStanza(header.stanzas, secret);
+    const fileKey = legacyKey ?? unwrapFileKey(header.stanzas, secret);
     if (fileKey === undefined) {
       throw new DevsecretsError('IDENTITY_MISMATCH', 'store cannot be decrypted with this identity', {
         hint: 'the store was encrypted to another key: check DEVSECRETS_IDENTITY_FILE and the OS keychain, or start over with devsecrets init --force (values you set are lost)',
       });
     }
     try {
-      const mac = hmacSha256(hkdfSha256(fileKey, '', 'header'), header.macInput);
-      if (!equalBytes(mac, header.mac)) throw corrupt();
-      return decryptPayload(header.payload, fileKey);
+      const mac = createHmac('sha256', hkdf(fileKey, '', 'header')).update(header.macInput).digest();
+      if (!timingSafeEqual(mac, header.mac)) throw corrupt();
+      return { plaintext: decryptPayload(header.payload, fileKey), sealedByIdentity: legacyKey !== undefined };
     } finally {
       fileKey.fill(0);
     }
@@ -210,34 +223,40 @@ function parseHeader(data: Buffer): Header {
   }
 }
 
-/** The file key from an identity-key stanza sealed for `secret`; undefined when there is none. */
-function openIdentityKeyStanza(stanzas: readonly Stanza[], secret: Uint8Array): Uint8Array | undefined {
+/** The file key from a legacy identity-key stanza sealed for `secret`; undefined when there is none. */
+function openLegacyIdentityKeyStanza(stanzas: readonly Stanza[], secret: Uint8Array): Buffer | undefined {
   for (const stanza of stanzas) {
-    if (stanza.type !== IDENTITY_KEY_TYPE) continue;
+    if (stanza.type !== LEGACY_IDENTITY_KEY_TYPE) continue;
     const salt = stanza.args.length === 1 ? decodeBase64(stanza.args[0] ?? '') : Buffer.alloc(0);
-    if (salt.length !== IDENTITY_KEY_SALT_SIZE || stanza.body.length !== 32) throw corrupt();
-    const key = hkdfSha256(secret, salt, IDENTITY_KEY_TYPE);
+    if (salt.length !== LEGACY_IDENTITY_KEY_SALT_SIZE || stanza.body.length !== 32) throw corrupt();
+    const key = hkdf(secret, salt, LEGACY_IDENTITY_KEY_TYPE);
     const fileKey = openChaChaPoly(key, ZERO_NONCE, stanza.body);
     key.fill(0);
-    // Sealed for another identity (a store mid-way through rotate --identity has two).
+    // Sealed for another identity (a store mid-way through rotate --identity had two).
     if (fileKey !== undefined) return fileKey;
   }
   return undefined;
 }
 
 /** The file key from the first X25519 stanza that opens with `secret`; undefined when none does. */
-function unwrapFileKey(stanzas: readonly Stanza[], secret: Uint8Array): Uint8Array | undefined {
-  let ourPublic: Uint8Array | undefined;
+function unwrapFileKey(stanzas: readonly Stanza[], secret: Uint8Array): Buffer | undefined {
+  const privateKey = x25519PrivateKey(secret);
+  let ourPublic: Buffer | undefined;
   for (const stanza of stanzas) {
     // Other stanza types belong to other identities; they are covered by the MAC only.
     if (stanza.type !== 'X25519') continue;
     const share = stanza.args.length === 1 ? decodeBase64(stanza.args[0] ?? '') : Buffer.alloc(0);
     if (share.length !== 32 || stanza.body.length !== 32) throw corrupt();
-    const shared = x25519(secret, share);
-    // A low-order share makes the shared secret all zeros: age requires rejecting it.
+    let shared: Buffer;
+    try {
+      shared = diffieHellman({ privateKey, publicKey: createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, share]), format: 'der', type: 'spki' }) });
+    } catch {
+      // OpenSSL refuses a low-order share (an all-zero shared secret), as age requires.
+      throw corrupt();
+    }
     if (shared.every((byte) => byte === 0)) throw corrupt();
-    ourPublic ??= x25519(secret, X25519_BASE);
-    const wrapKey = hkdfSha256(shared, Buffer.concat([share, ourPublic]), X25519_INFO);
+    ourPublic ??= createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(SPKI_X25519_PREFIX.length);
+    const wrapKey = hkdf(shared, Buffer.concat([share, ourPublic]), X25519_INFO);
     shared.fill(0);
     const fileKey = openChaChaPoly(wrapKey, ZERO_NONCE, stanza.body);
     wrapKey.fill(0);
@@ -249,7 +268,7 @@ function unwrapFileKey(stanzas: readonly Stanza[], secret: Uint8Array): Uint8Arr
 
 function decryptPayload(payload: Buffer, fileKey: Uint8Array): Uint8Array {
   if (payload.length < NONCE_SIZE + TAG_SIZE) throw corrupt();
-  const key = hkdfSha256(fileKey, payload.subarray(0, NONCE_SIZE), 'payload');
+  const key = hkdf(fileKey, payload.subarray(0, NONCE_SIZE), 'payload');
   const body = payload.subarray(NONCE_SIZE);
   const sealedChunk = CHUNK_SIZE + TAG_SIZE;
   const chunkCount = Math.ceil(body.length / sealedChunk);
@@ -278,30 +297,66 @@ function decryptPayload(payload: Buffer, fileKey: Uint8Array): Uint8Array {
   return plaintext;
 }
 
-/** The 32 secret bytes of an identity. */
-function secretKeyOf(identity: string): Uint8Array {
-  const decoded = bech32Decode(identity);
-  if (decoded === undefined || decoded.hrp !== IDENTITY_HRP || decoded.bytes.length !== 32) {
-    decoded?.bytes.fill(0);
-    throw new DevsecretsError('IDENTITY_MISSING', 'identity is not a valid age X25519 secret key (AGE-SECRET-KEY-1…)', {
-      hint: 'check DEVSECRETS_IDENTITY_FILE or the OS keychain entry',
-    });
-  }
-  return decoded.bytes;
-}
-
-/** The 32 public bytes of a recipient; undefined when it is not a valid X25519 recipient. */
-function recipientBytes(recipient: string): Uint8Array | undefined {
-  const decoded = bech32Decode(recipient);
-  return decoded !== undefined && decoded.hrp === RECIPIENT_HRP && decoded.bytes.length === 32 ? decoded.bytes : undefined;
-}
-
-function deriveRecipient(identity: string): string {
-  const secret = secretKeyOf(identity);
+/** Opens a ChaCha20-Poly1305 box (ciphertext then 16-byte tag); undefined when the tag does not match. */
+function openChaChaPoly(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Buffer | undefined {
+  if (sealed.length < TAG_SIZE) return undefined;
+  const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE });
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_SIZE));
+  const opened = decipher.update(sealed.subarray(0, sealed.length - TAG_SIZE));
   try {
-    return bech32Encode(RECIPIENT_HRP, x25519(secret, X25519_BASE));
+    return Buffer.concat([opened, decipher.final()]);
+  } catch {
+    return undefined;
+  } finally {
+    opened.fill(0);
+  }
+}
+
+function hkdf(ikm: Uint8Array, salt: Uint8Array | string, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', ikm, salt, info, 32));
+}
+
+function x25519PrivateKey(secret: Uint8Array): KeyObject {
+  const der = Buffer.concat([PKCS8_X25519_PREFIX, secret]);
+  try {
+    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  } finally {
+    der.fill(0);
+  }
+}
+
+/** The 32 secret bytes of an identity; undefined when it is not a valid X25519 secret key. */
+function secretBytesOf(identity: string): Uint8Array | undefined {
+  const decoded = bech32Decode(identity);
+  if (decoded?.prefix.toUpperCase() === IDENTITY_HRP && decoded.bytes.length === 32) return decoded.bytes;
+  decoded?.bytes.fill(0);
+  return undefined;
+}
+
+function requireSecretBytes(identity: string): Uint8Array {
+  const secret = secretBytesOf(identity);
+  if (secret !== undefined) return secret;
+  throw new DevsecretsError('IDENTITY_MISSING', 'identity is not a valid age X25519 secret key (AGE-SECRET-KEY-1…)', {
+    hint: 'check DEVSECRETS_IDENTITY_FILE or the OS keychain entry',
+  });
+}
+
+function privateKeyOf(identity: string): KeyObject {
+  const secret = requireSecretBytes(identity);
+  try {
+    return x25519PrivateKey(secret);
   } finally {
     secret.fill(0);
+  }
+}
+
+/** Bech32 without the 90-character limit, which age does not apply; undefined when malformed or the checksum fails. */
+function bech32Decode(text: string): { prefix: string; bytes: Uint8Array } | undefined {
+  try {
+    const { prefix, words } = bech32.decode(text as `${string}1${string}`, false);
+    return { prefix, bytes: bech32.fromWords(words) };
+  } catch {
+    return undefined;
   }
 }
 
@@ -339,73 +394,4 @@ function decodeBase64(text: string): Buffer {
   // The last character's bits past the end of the bytes must be zero.
   if ((tail === 2 && (last & 0x0f) !== 0) || (tail === 3 && (last & 0x03) !== 0)) throw corrupt();
   return Buffer.from(text, 'base64');
-}
-
-// Bech32 (BIP 173) without the 90-character limit, which age does not apply.
-const BECH32_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
-const BECH32_GENERATORS = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
-
-function bech32Polymod(values: readonly number[]): number {
-  let checksum = 1;
-  for (const value of values) {
-    const top = checksum >>> 25;
-    checksum = ((checksum & 0x1ffffff) << 5) ^ value;
-    for (let bit = 0; bit < 5; bit += 1) if ((top >>> bit) & 1) checksum ^= BECH32_GENERATORS[bit]!;
-  }
-  return checksum >>> 0;
-}
-
-function bech32HrpExpand(hrp: string): number[] {
-  const codes = [...hrp].map((char) => char.charCodeAt(0));
-  return [...codes.map((code) => code >>> 5), 0, ...codes.map((code) => code & 31)];
-}
-
-/** Decodes a bech32 string; undefined when malformed, mixed-case or the checksum fails. */
-function bech32Decode(text: string): { hrp: string; bytes: Buffer } | undefined {
-  if (text !== text.toLowerCase() && text !== text.toUpperCase()) return undefined;
-  const lower = text.toLowerCase();
-  const separator = lower.lastIndexOf('1');
-  if (separator < 1 || lower.length - separator - 1 < 6) return undefined;
-  const hrp = lower.slice(0, separator);
-  if (![...hrp].every((char) => char >= '!' && char <= '~')) return undefined;
-  const words: number[] = [];
-  for (const char of lower.slice(separator + 1)) {
-    const word = BECH32_CHARSET.indexOf(char);
-    if (word < 0) return undefined;
-    words.push(word);
-  }
-  if (bech32Polymod([...bech32HrpExpand(hrp), ...words]) !== 1) return undefined;
-
-  const bytes: number[] = [];
-  let accumulator = 0;
-  let bits = 0;
-  for (const word of words.slice(0, -6)) {
-    accumulator = ((accumulator << 5) | word) & 0xfff;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push((accumulator >>> bits) & 0xff);
-    }
-  }
-  // Padding must be shorter than one 5-bit group and all zero.
-  if (bits >= 5 || (accumulator & ((1 << bits) - 1)) !== 0) return undefined;
-  return { hrp, bytes: Buffer.from(bytes) };
-}
-
-function bech32Encode(hrp: string, bytes: Uint8Array): string {
-  const words: number[] = [];
-  let accumulator = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    accumulator = ((accumulator << 8) | byte) & 0xfff;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      words.push((accumulator >>> bits) & 31);
-    }
-  }
-  if (bits > 0) words.push((accumulator << (5 - bits)) & 31);
-  const polymod = bech32Polymod([...bech32HrpExpand(hrp), ...words, 0, 0, 0, 0, 0, 0]) ^ 1;
-  const checksum = [0, 1, 2, 3, 4, 5].map((index) => (polymod >>> (5 * (5 - index))) & 31);
-  return `${hrp}1${[...words, ...checksum].map((word) => BECH32_CHARSET[word]).join('')}`;
 }

@@ -22,7 +22,7 @@ import { loadManifest, locateManifest } from './manifest-file.js';
 import { readTextIfExists } from './project-files.js';
 import { readAuditLog } from './audit-log.js';
 import { checkStorePermissions, readStoreMeta, storePaths } from './store-files.js';
-import { openStore } from './vault.js';
+import { openStore } from './store.js';
 
 type Repository = Extract<GitRepository, { kind: 'repository' }>;
 

@@ -12,7 +12,7 @@ import { syncSafely, type ExampleNegation, type FixPlan, type Negation } from '.
 import { blockRules, withDevsecretsBlock } from '../core/gitignore-block.js';
 import type { Manifest } from '../core/manifest-model.js';
 import { readTextIfExists, templateIgnoreRules, writeProjectFile } from './project-files.js';
-import { updateStore } from './vault.js';
+import { updateStore } from './store.js';
 
 /** What a person agreed to, of the changes `--fix` may not make alone. */
 export interface Approved {

@@ -54,7 +54,7 @@ export function fallbackIdentityPath(env: NodeJS.ProcessEnv, storeId: string): s
  * @throws the underlying Node.js file-system error
  */
 export async function writeIdentityFile(path: string, pair: AgeKeyPair, now: Date = new Date(), options: { replace?: boolean } = {}): Promise<void> {
-  if ((await recipientOf(pair.identity)) !== pair.recipient) {
+  if (recipientOf(pair.identity) !== pair.recipient) {
     throw new DevsecretsError('IDENTITY_MISSING', 'identity does not match its recipient; nothing was written');
   }
   const created = now.toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -9,11 +9,10 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { DevsecretsError } from '../core/errors.js';
 import type { Manifest } from '../core/manifest-model.js';
-import { STORE_FORMAT, parseStoreDocument, serializeStoreDocument, type StoreDocument } from '../core/store-document.js';
-import { decrypt, encrypt, generateKeyPair, recipientOf } from './age-cipher.js';
+import type { StoreDocument } from '../core/store-document.js';
+import { generateKeyPair, recipientOf } from './age-cipher.js';
 import { appendAudit } from './audit-log.js';
 import { failpoint } from './failpoint.js';
-import { writeFileAtomic } from './fs-safe.js';
 import {
   existingExplicitIdentity, explicitIdentityFile, identityExists, loadIdentity, prepareIdentityRemoval, removeIdentity, removePendingIdentity, storeIdentity,
   writeIdentitySlot,
@@ -21,9 +20,10 @@ import {
 } from './identity.js';
 import { fallbackIdentityPath } from './identity-file.js';
 import {
-  ensureStoreDir, readStoreFile, readStoreMeta, storePaths, withStoreLock, writeStoreMeta, type StoreMeta,
+  ensureStoreDir, readStoreMeta, STORE_META_FORMAT, storePaths, withStoreLock, writeStoreMeta, type StoreMeta,
 } from './store-files.js';
-import { openStore, openWithIdentity, recordAccess, saveStore } from './vault.js';
+import { removeGenerationRecord } from './store-generation.js';
+import { openStore, openStoreAs, openWithIdentity, recordAccess, saveStore } from './store.js';
 
 /** Whether the project at `root` has a store file (it may still fail to open). */
 export function storeExists(root: string): boolean {
@@ -79,7 +79,7 @@ export async function createStore(manifest: Manifest, env: NodeJS.ProcessEnv, op
     const seed = options.seed ?? randomBytes(32);
     if (!hasStore && previous !== undefined && hasIdentity) {
       const document = createStoreDocument(manifest, previous.storeId, seed, now);
-      await saveStore(manifest, previous, document, await loadIdentity(previous.storeId, previous.identity, env));
+      await saveStore(manifest, document, [await loadIdentity(previous.storeId, previous.identity, env)], env);
       return { status: 'repaired', meta: previous, document, identity: { location: previous.identity } };
     }
 
@@ -95,11 +95,10 @@ export async function createStore(manifest: Manifest, env: NodeJS.ProcessEnv, op
       secret = pair.identity;
       identity = await storeIdentity(storeId, pair, env);
     }
-    const recipient = await recipientOf(secret);
-    const meta: StoreMeta = { format: STORE_FORMAT, storeId, recipient, createdAt: now.toISOString(), identity: identity.location };
+    const meta: StoreMeta = { format: STORE_META_FORMAT, storeId, recipient: recipientOf(secret), createdAt: now.toISOString(), identity: identity.location };
     await writeStoreMeta(root, meta);
     const document = createStoreDocument(manifest, storeId, seed, now);
-    await saveStore(manifest, meta, document, secret);
+    await saveStore(manifest, document, [secret], env);
     // Only once the new store is on disk is the old identity expendable (safety invariant 6).
     if (previous !== undefined && hasIdentity && existingExplicitIdentity(env) === undefined) {
       await removeIdentity(previous.storeId, previous.identity, env);
@@ -145,6 +144,7 @@ export async function destroyStore(root: string, env: NodeJS.ProcessEnv): Promis
     await rm(paths.store, { force: true });
     await rm(paths.meta, { force: true });
   });
+  if (meta !== undefined) removeGenerationRecord(env, meta.storeId, root);
   if (meta === undefined) return { identity: 'no identity (the store metadata was missing, so its identity is unknown)' };
   if (removeIdentities === undefined) return { identity: 'kept the identity file named by DEVSECRETS_IDENTITY_FILE (yours to delete)' };
   const pending = (await removeIdentities()) ? ', and the new identity an interrupted rotate --identity left' : '';
@@ -165,15 +165,14 @@ export async function rotateIdentity(manifest: Manifest, env: NodeJS.ProcessEnv)
   const root = manifest.root;
   if (explicitIdentityFile(env) !== undefined) throw await userIdentityRefusal(root, env);
   return withStoreLock(root, async () => {
+    // The identity that opened the store, not the metadata's recipient: see updateStore.
     const { meta, document, identity } = await openWithIdentity(root, env);
-    // The current identity, not the metadata's recipient: see updateStore.
-    const current = await recipientOf(identity);
     const pair = await generateKeyPair();
     await writeIdentitySlot(meta.storeId, meta.identity, env, pair, 'pending');
     failpoint('rotate-identity:pending-saved');
-    await writeFileAtomic(storePaths(root).store, await encrypt(serializeStoreDocument(document), [current, pair.recipient], [identity, pair.identity]), 0o600);
+    await saveStore(manifest, document, [identity, pair.identity], env);
     failpoint('rotate-identity:both-recipients');
-    const readBack = parseStoreDocument(decrypt(await readStoreFile(root), pair.identity));
+    const readBack = (await openStoreAs(root, meta, pair.identity, env)).document;
     if (JSON.stringify(readBack) !== JSON.stringify(document)) {
       throw new DevsecretsError('STORE_UNREADABLE', 'the store re-encrypted to the new identity did not read back the same; the old identity stays in place', {
         hint: 'run devsecrets rotate --identity again',
@@ -185,7 +184,7 @@ export async function rotateIdentity(manifest: Manifest, env: NodeJS.ProcessEnv)
     const rotated: StoreMeta = { ...meta, recipient: pair.recipient };
     await writeStoreMeta(root, rotated);
     failpoint('rotate-identity:meta-written');
-    await saveStore(manifest, rotated, document, pair.identity);
+    await saveStore(manifest, document, [pair.identity], env);
     failpoint('rotate-identity:store-written');
     await removePendingIdentity(meta.storeId, meta.identity, env);
     await recordAccess(root, document, { action: 'rotate', vars: [] });

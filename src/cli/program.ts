@@ -118,6 +118,8 @@ async function buildProgram(output: Output, setExit: (code: number) => void): Pr
 
   program.command('sync')
     .description('bring the store in line with a changed manifest')
+    .option('--adopt', 'accept a store devsecrets cannot vouch for (written with age -r, or an older copy), after showing what it holds')
+    .option('--yes', 'with --adopt: do not ask (required without a terminal)')
     .action(lazy(() => import('./commands/sync.js')));
 
   program.command('rotate')

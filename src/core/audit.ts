@@ -11,7 +11,7 @@
  * be the store's, and its line to be there unchanged; lines after it are allowed (a crash
  * between writing the line and the head) since they chain and verify on their own.
  */
-import { equalBytes, hmacSha256, sha256Hex } from './primitives.js';
+import { hmacSha256Hex, sameHex, sha256Hex } from './digest.js';
 import { isoTime } from './iso-time.js';
 import type { Finding } from './findings.js';
 
@@ -235,13 +235,7 @@ function orderedUnsigned(entry: Omit<AuditEntry, 'mac'>): Omit<AuditEntry, 'mac'
 }
 
 function hmac(keyHex: string, text: string): string {
-  return Buffer.from(hmacSha256(Buffer.from(keyHex, 'hex'), text)).toString('hex');
-}
-
-function sameHex(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex');
-  const right = Buffer.from(b, 'hex');
-  return left.length > 0 && equalBytes(left, right);
+  return hmacSha256Hex(Buffer.from(keyHex, 'hex'), text);
 }
 
 /** The `AUDIT_CHAIN_BROKEN` finding of a verification, shared by `audit --verify` and `doctor`. */

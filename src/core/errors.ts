@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'STORE_MISSING'
   | 'STORE_EXISTS'
   | 'STORE_UNREADABLE'
+  | 'STORE_UNAUTHENTICATED'
+  | 'STORE_ROLLED_BACK'
   | 'STORE_EXPIRED'
   | 'DRIFT_MANIFEST_VERSION'
   | 'STORE_LOCKED'
@@ -65,6 +67,8 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   STORE_MISSING: ExitCode.store,
   STORE_EXISTS: ExitCode.store,
   STORE_UNREADABLE: ExitCode.store,
+  STORE_UNAUTHENTICATED: ExitCode.store,
+  STORE_ROLLED_BACK: ExitCode.store,
   STORE_EXPIRED: ExitCode.store,
   DRIFT_MANIFEST_VERSION: ExitCode.store,
   STORE_LOCKED: ExitCode.store,

@@ -6,7 +6,7 @@
 import { parseDurationMs } from './duration-text.js';
 import { compileForbidRule, type ForbidRule } from './insecure.js';
 import type { ManifestDocument, VarSpec } from './manifest-schema.js';
-import { sha256Hex } from './primitives.js';
+import { sha256Hex } from './digest.js';
 
 export const MANIFEST_FILE = 'devsecrets.json';
 export const DEFAULT_TTL = '30d';

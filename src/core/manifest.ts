@@ -9,7 +9,7 @@ import { DevsecretsError, type Issue } from './errors.js';
 import { compileForbidRule } from './insecure.js';
 import { scanJson } from './json-scan.js';
 import { DEFAULT_TTL, manifestFromDocument, type Manifest } from './manifest-model.js';
-import { sha256Hex } from './primitives.js';
+import { sha256Hex } from './digest.js';
 import { manifestSchema, varSpecSchema, type VarSpec } from './manifest-schema.js';
 import { checkSpec } from './types/index.js';
 

@@ -21,6 +21,7 @@ export function createStoreDocument(manifest: Manifest, storeId: string, seed: U
     manifest: { version: manifest.version, digest: manifest.digest },
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + manifest.ttlMs).toISOString(),
+    generation: 0,
     vars: {},
   };
   for (const [name, spec] of Object.entries(manifest.vars)) {

@@ -24,9 +24,13 @@ describe('interop with age', () => {
       manifest: { version: number; digest: string };
       createdAt: string;
       expiresAt: string;
+      generation: number;
       vars: Record<string, { value: string; origin: string; updatedAt: string }>;
+      macs: string[];
     };
-    expect(document.format).toBe(1);
+    expect(document.format).toBe(2);
+    expect(document.generation).toBe(2);
+    expect(document.macs).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
     expect(document.manifest.version).toBe(1);
     expect(document.manifest.digest).toMatch(/^[0-9a-f]{64}$/);
     expect(Date.parse(document.expiresAt) - Date.parse(document.createdAt)).toBe(30 * 24 * 3600 * 1000);
@@ -36,21 +40,30 @@ describe('interop with age', () => {
     expect(document.vars.STRIPE_KEY?.value).toBe(project.run(['get', 'STRIPE_KEY']).stdout.trim());
   });
 
-  it.skipIf(!hasAge)('a store written by age is read by devsecrets', () => {
+  it.skipIf(!hasAge)('a store written by age is refused until sync --adopt accepts it; the values are then checked as usual', () => {
     const project = createProject({ manifest: STANDARD_MANIFEST });
     expect(project.run(['init']).code).toBe(0);
     const plain = spawnSync('age', ['-d', '-i', project.identityFile(), '.devsecrets/store.age'], { cwd: project.dir });
-    const document = JSON.parse(plain.stdout.toString('utf8')) as { vars: Record<string, { value: string; origin: string; updatedAt: string }> };
+    const document = JSON.parse(plain.stdout.toString('utf8')) as { macs?: string[]; vars: Record<string, { value: string; origin: string; updatedAt: string }> };
+    delete document.macs;
     document.vars.LOG_LEVEL = { value: 'debug', origin: 'imported', updatedAt: new Date().toISOString() };
     const recipient = (JSON.parse(project.read('.devsecrets', 'store.json')) as { recipient: string }).recipient;
-
     const encrypted = spawnSync('age', ['-r', recipient, '-o', '.devsecrets/store.age'], { cwd: project.dir, input: JSON.stringify(document) });
     expect(encrypted.status).toBe(0);
 
+    const refused = project.run(['get', 'LOG_LEVEL']);
+    expect(refused.code).toBe(4);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('[STORE_UNAUTHENTICATED]');
+    expect(refused.stderr).toContain('devsecrets: hint: if you wrote it yourself, devsecrets sync --adopt');
+
+    const adopted = project.run(['sync', '--adopt', '--yes']);
+    expect(adopted.code, adopted.stderr).toBe(0);
+    expect(adopted.stderr).toContain('LOG_LEVEL (imported)');
     expect(project.run(['get', 'LOG_LEVEL']).stdout).toBe('debug\n');
   });
 
-  it.skipIf(!hasAge)('run checks every value of a store edited with age: a hand edit carries no valid check stamp', () => {
+  it.skipIf(!hasAge)('an adopted store edited with age is checked in full: a hand edit carries no stamp devsecrets made', () => {
     const project = createProject({ manifest: STANDARD_MANIFEST });
     expect(project.run(['init']).code).toBe(0);
     const plain = spawnSync('age', ['-d', '-i', project.identityFile(), '.devsecrets/store.age'], { cwd: project.dir });
@@ -59,16 +72,17 @@ describe('interop with age', () => {
     const edit = { origin: 'set', updatedAt: new Date().toISOString() };
     document.vars.PORT = { value: '99999', ...edit };
     document.vars.DATABASE_URL = { value: 'postgresql://app:app@db.prod.example.com:5432/app?sslmode=disable', ...edit };
-    document.vars.STRAY = { value: 'x', ...edit };
     const recipient = (JSON.parse(project.read('.devsecrets', 'store.json')) as { recipient: string }).recipient;
     const encrypted = spawnSync('age', ['-r', recipient, '-o', '.devsecrets/store.age'], { cwd: project.dir, input: JSON.stringify(document) });
     expect(encrypted.status).toBe(0);
+    // Adopting keeps values a person set, even invalid ones (sync reports them), and the stamp it writes says they failed.
+    expect(project.run(['sync', '--adopt', '--yes']).code).toBe(3);
 
     const result = project.run(['run', '--', 'sh', '-c', 'echo started']);
 
     expect(result.stdout).toBe('');
     expect(result.code).toBe(3);
-    for (const name of ['PORT', 'DATABASE_URL', 'STRAY']) expect(result.stderr).toMatch(new RegExp(`^devsecrets:   ${name}: `, 'm'));
+    for (const name of ['PORT', 'DATABASE_URL']) expect(result.stderr).toMatch(new RegExp(`^devsecrets:   ${name}: `, 'm'));
     expect(result.stderr).not.toContain('db.prod.example.com');
   });
 });

@@ -21,11 +21,10 @@ describe.skipIf(process.platform !== 'linux')('keychain probing on Linux', () =>
     vi.unstubAllEnvs();
   });
 
-  it('reports no keychain at once when there is no D-Bus session', async () => {
+  // A probe that waited out its timeout would outlast the test's own.
+  it('reports no keychain at once when there is no D-Bus session', { timeout: 10_000 }, async () => {
     vi.stubEnv('DBUS_SESSION_BUS_ADDRESS', undefined);
-    const started = performance.now();
-    expect(await openKeychain()).toBeUndefined();
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(await openKeychain({ timeoutMs: 600_000 })).toBeUndefined();
   });
 
   it('gives up on a bus that never answers, and lets the process exit', async () => {
@@ -35,9 +34,8 @@ describe.skipIf(process.platform !== 'linux')('keychain probing on Linux', () =>
     await writeFile(
       script,
       `import { openKeychain } from ${JSON.stringify(bundle)};
-       const started = Date.now();
        const keychain = await openKeychain({ timeoutMs: 500 });
-       process.stdout.write(JSON.stringify({ available: keychain !== undefined, ms: Date.now() - started }));`,
+       process.stdout.write(JSON.stringify({ available: keychain !== undefined }));`,
     );
     const silent: Socket[] = [];
     const bus = createServer((socket) => silent.push(socket));
@@ -55,9 +53,7 @@ describe.skipIf(process.platform !== 'linux')('keychain probing on Linux', () =>
       });
       const [code] = await once(child, 'exit');
       expect(code).toBe(0);
-      const result = JSON.parse(output) as { available: boolean; ms: number };
-      expect(result.available).toBe(false);
-      expect(result.ms).toBeLessThan(1500);
+      expect(JSON.parse(output)).toEqual({ available: false });
     } finally {
       for (const socket of silent) socket.destroy();
       bus.close();

@@ -5,7 +5,7 @@ import { toReport, type Finding } from '../../core/findings.js';
 import { readAuditLog } from '../../adapters/audit-log.js';
 import { readManifestFile } from '../../adapters/manifest-file.js';
 import { storePaths } from '../../adapters/store-files.js';
-import { openStore } from '../../adapters/vault.js';
+import { openStore } from '../../adapters/store.js';
 import type { CommandContext } from '../context.js';
 
 export interface AuditOptions {

@@ -1,7 +1,7 @@
 /** `devsecrets get NAME [--reveal]` */
 import { DevsecretsError } from '../../core/errors.js';
 import { loadManifest } from '../../adapters/manifest-file.js';
-import { openStore, recordAccess } from '../../adapters/vault.js';
+import { openStore, recordAccess } from '../../adapters/store.js';
 import type { CommandContext } from '../context.js';
 
 export interface GetOptions {

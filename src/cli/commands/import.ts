@@ -4,7 +4,7 @@ import { DevsecretsError, type Issue } from '../../core/errors.js';
 import { evaluateValue } from '../../core/evaluate.js';
 import { checkDeletable, deleteEnvFile, readEnvFileValues } from '../../adapters/env-file.js';
 import { loadManifest } from '../../adapters/manifest-file.js';
-import { openStore, updateStore } from '../../adapters/vault.js';
+import { openStore, updateStore } from '../../adapters/store.js';
 import type { CommandContext } from '../context.js';
 
 export interface ImportOptions {

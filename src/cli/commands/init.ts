@@ -8,7 +8,7 @@ import { ensureGitignoreBlock, readTemplate, writeProjectFile } from '../../adap
 import { loadManifest, locateManifest } from '../../adapters/manifest-file.js';
 import { storePaths } from '../../adapters/store-files.js';
 import { createStore, storeExists } from '../../adapters/store-lifecycle.js';
-import { recordAccess } from '../../adapters/vault.js';
+import { recordAccess } from '../../adapters/store.js';
 import type { CommandContext } from '../context.js';
 import { confirm } from '../prompt.js';
 import { parseSeed } from '../seed-option.js';

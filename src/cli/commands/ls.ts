@@ -2,7 +2,7 @@
 import { timeLeft } from '../../core/store-document.js';
 import { maskValue } from '../../core/types/index.js';
 import { loadManifest } from '../../adapters/manifest-file.js';
-import { openStore } from '../../adapters/vault.js';
+import { openStore } from '../../adapters/store.js';
 import type { CommandContext } from '../context.js';
 
 interface Row {

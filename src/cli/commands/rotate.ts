@@ -4,7 +4,7 @@ import { DevsecretsError } from '../../core/errors.js';
 import { rotateDocument } from '../../core/rotate-store.js';
 import { loadManifest } from '../../adapters/manifest-file.js';
 import { rotateIdentity } from '../../adapters/store-lifecycle.js';
-import { updateStore } from '../../adapters/vault.js';
+import { updateStore } from '../../adapters/store.js';
 import type { CommandContext } from '../context.js';
 import { parseSeed } from '../seed-option.js';
 

@@ -3,11 +3,11 @@ import { basename } from 'node:path';
 import { buildChildEnv, type ChildEnv } from '../../core/build-child-env.js';
 import { DevsecretsError } from '../../core/errors.js';
 import { manifestFromDocument, type Manifest } from '../../core/manifest-model.js';
-import { expiryError, valuesOf, versionDriftError, type StoreDocument } from '../../core/store-document.js';
+import { expiryError, stampCovers, valuesOf, versionDriftError, type StoreDocument } from '../../core/store-document.js';
 import { runChild } from '../../adapters/child-process.js';
 import { checkManifestFile, readManifestFile, type ManifestFile } from '../../adapters/manifest-file.js';
-import { openStore, recordAccess } from '../../adapters/vault.js';
-import { preparePrimitives, sha256Hex } from '../../core/primitives.js';
+import { openStore, recordAccess } from '../../adapters/store.js';
+import { sha256Hex } from '../../core/digest.js';
 import type { CommandContext } from '../context.js';
 
 export interface RunOptions {
@@ -30,7 +30,6 @@ interface Source {
 }
 
 export default async function run(context: CommandContext, command: string[], options: RunOptions): Promise<number> {
-  void preparePrimitives();
   const file = readManifestFile(context.cwd, context.manifestPath);
   const { manifest, values, checked, document, refusal } = options.ephemeral ? await ephemeralSource(file) : await storeSource(context, file, options);
   const child = buildChildEnv({
@@ -77,7 +76,7 @@ async function valuesRefusal(manifest: Manifest, child: ChildEnv): Promise<Devse
 
 /** The store's values, with a refusal when expired (unless --allow-expired) or synced with an older manifest version. */
 async function storeSource(context: CommandContext, file: ManifestFile, options: RunOptions): Promise<Source> {
-  const { document, stampCovers } = await openStore(file.root, context.env).catch(async (error: unknown) => {
+  const { document } = await openStore(file.root, context.env).catch(async (error: unknown) => {
     // A broken manifest is the first thing to fix, so it is reported before a store problem.
     await checkManifestFile(file);
     throw error;
@@ -85,7 +84,7 @@ async function storeSource(context: CommandContext, file: ManifestFile, options:
   // The stamp says these values passed every check against these exact manifest bytes
   // when devsecrets wrote them; only inherited values (--prefer-env) would need a look.
   const textSha256 = sha256Hex(file.text);
-  const checked = !options.preferEnv && stampCovers(textSha256);
+  const checked = !options.preferEnv && stampCovers(document, textSha256);
   const manifest = checked ? trustedManifest(file, textSha256) : await checkManifestFile(file);
   const source = { manifest, values: valuesOf(document), checked, document };
   const drift = versionDriftError(document, manifest.version);

@@ -2,7 +2,7 @@
 import { DevsecretsError } from '../../core/errors.js';
 import { evaluateValue } from '../../core/evaluate.js';
 import { loadManifest } from '../../adapters/manifest-file.js';
-import { updateStore } from '../../adapters/vault.js';
+import { updateStore } from '../../adapters/store.js';
 import type { CommandContext } from '../context.js';
 import { readValue } from '../prompt.js';
 

@@ -1,7 +1,7 @@
 /** `devsecrets unset NAME` */
 import { DevsecretsError } from '../../core/errors.js';
 import { loadManifest } from '../../adapters/manifest-file.js';
-import { updateStore } from '../../adapters/vault.js';
+import { updateStore } from '../../adapters/store.js';
 import type { CommandContext } from '../context.js';
 
 export default async function unset(context: CommandContext, name: string): Promise<void> {

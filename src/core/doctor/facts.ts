@@ -40,7 +40,10 @@ export type ManifestFact =
 export type StoreFact =
   | { kind: 'open'; document: StoreDocument }
   | { kind: 'missing' }
-  | { kind: 'unavailable'; code: 'STORE_UNREADABLE' | 'IDENTITY_MISSING' | 'FILE_PERMISSIONS'; message: string; fix: string; path?: string };
+  | { kind: 'unavailable'; code: UnavailableStoreCode; message: string; fix: string; path?: string };
+
+/** Why a store did not open, as a finding code. */
+export type UnavailableStoreCode = 'STORE_UNREADABLE' | 'STORE_UNAUTHENTICATED' | 'STORE_ROLLED_BACK' | 'IDENTITY_MISSING' | 'FILE_PERMISSIONS';
 
 export interface PermissionFact {
   /** Absolute path. */
@@ -130,8 +133,8 @@ export function storeFactFromError(error: unknown): StoreFact {
     return { kind: 'unavailable', code: 'STORE_UNREADABLE', message: `cannot read the store (${systemCode(error)})`, fix: 'check the permissions of .devsecrets/' };
   }
   if (error.code === 'STORE_MISSING') return { kind: 'missing' };
-  const code = error.code === 'FILE_PERMISSIONS'
-    ? 'FILE_PERMISSIONS'
+  const code: UnavailableStoreCode = ['FILE_PERMISSIONS', 'STORE_UNAUTHENTICATED', 'STORE_ROLLED_BACK'].includes(error.code)
+    ? (error.code as UnavailableStoreCode)
     : ['IDENTITY_MISSING', 'IDENTITY_MISMATCH', 'KEYCHAIN_UNAVAILABLE'].includes(error.code) ? 'IDENTITY_MISSING' : 'STORE_UNREADABLE';
   return {
     kind: 'unavailable',
