@@ -1,5 +1,5 @@
-// The devsecrets benchmark: start-up cost of `devsecrets run` against bare Node and dotenvx,
-// and its peak memory. It prints numbers and never fails on them: goals are shown, not
+// The devsecrets benchmark: start-up cost of `devsecrets run` against the Node spawn floor,
+// varlock and dotenvx, and its peak memory. It prints numbers and never fails on them: goals are shown, not
 // asserted. Run with `npm run bench` (which builds first), or `node test/bench/bench.js`
 // after a build. Takes about a minute on the 2-core reference machine.
 //
@@ -22,6 +22,7 @@ const TIME = '/usr/bin/time';
 const DOCTOR_RUNS = 10;
 const DOCTOR_FILES = 20_000;
 const DOCTOR_GOAL_MS = 1500;
+const VARLOCK_VERSION = '1.20.0';
 
 // ---------------------------------------------------------------------------------------
 // Projects
@@ -97,12 +98,43 @@ function writeDotenv(dir, names, env) {
   return path;
 }
 
-function dotenvxCli() {
-  const packageDir = join(ROOT, 'node_modules', '@dotenvx', 'dotenvx');
+/**
+ * A folder where `varlock run` loads the same values: a `.env.schema` declaring each variable
+ * with varlock's nearest type (and `@sensitive` for secrets), and the values in `.env`.
+ */
+function writeVarlockProject(root, manifest, dotenvFile) {
+  const dir = join(root, 'varlock-20');
+  mkdirSync(dir);
+  const typeOf = (spec) => ({ url: 'url', port: 'port', int: 'number', bool: 'boolean', enum: `enum(${spec.values?.join(', ')})` })[spec.type] ?? 'string';
+  const schema = ['# @defaultRequired=true @defaultSensitive=false', '# ---'];
+  for (const [name, spec] of Object.entries(manifest.vars)) schema.push(`# @type=${typeOf(spec)}${spec.secret ? ' @sensitive' : ''}`, `${name}=`);
+  writeFileSync(join(dir, '.env.schema'), `${schema.join('\n')}\n`);
+  writeFileSync(join(dir, '.env'), readFileSync(dotenvFile), { mode: 0o600 });
+  return dir;
+}
+
+/**
+ * varlock, installed for the bench alone into node_modules/.cache: it cannot be a dev
+ * dependency, because this registry lacks two of its optional native helpers
+ * (@varlock/native-helper-darwin and -linux-arm64), and a lockfile without them fails
+ * `npm ci` everywhere.
+ */
+function installVarlock() {
+  const prefix = join(ROOT, 'node_modules', '.cache', 'devsecrets-bench');
+  if (!existsSync(join(prefix, 'node_modules', 'varlock', 'package.json'))) {
+    const install = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', prefix, `varlock@${VARLOCK_VERSION}`], { encoding: 'utf8' });
+    if (install.status !== 0) throw new Error(`bench: could not install varlock@${VARLOCK_VERSION}:\n${install.stderr}`);
+  }
+  return packageCli('varlock', 'varlock', prefix);
+}
+
+function packageCli(name, binName, prefix = ROOT) {
+  const packageDir = join(prefix, 'node_modules', ...name.split('/'));
   const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
-  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.dotenvx;
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin[binName];
   return { path: join(packageDir, bin), version: pkg.version };
 }
+
 
 // ---------------------------------------------------------------------------------------
 // Measuring
@@ -156,6 +188,8 @@ const env = {
   DEVSECRETS_HOME: join(home, 'devsecrets'),
   DEVSECRETS_KEYCHAIN: 'off',
 };
+// varlock reports usage to PostHog unless told not to.
+const varlockEnv = { ...env, PH_OPT_OUT: 'true' };
 
 try {
   const started = Date.now();
@@ -163,7 +197,9 @@ try {
   const dir20 = makeProject(scratch, 'vars-20', small, env);
   const dir1000 = makeProject(scratch, 'vars-1000', manifest1000(), env);
   const dotenvFile = writeDotenv(dir20, Object.keys(small.vars), env);
-  const dotenvx = dotenvxCli();
+  const dotenvx = packageCli('@dotenvx/dotenvx', 'dotenvx');
+  const varlock = installVarlock();
+  const varlockDir = writeVarlockProject(scratch, small, dotenvFile);
   const largeRepo = makeLargeRepo(scratch, env, DOCTOR_FILES);
   const setupMs = Date.now() - started;
 
@@ -172,15 +208,17 @@ try {
     { name: 'bare', label: "node -e \"require('child_process').spawnSync('true')\"", argv: [NODE, '-e', "require('child_process').spawnSync('true')"], cwd: dir20, env, rss: true },
     { name: 'run20', label: 'devsecrets run -- true   (20 vars)', argv: [NODE, BIN, 'run', '--', 'true'], cwd: dir20, env, rss: true },
     { name: 'run1000', label: 'devsecrets run -- true   (1,000 vars)', argv: [NODE, BIN, 'run', '--', 'true'], cwd: dir1000, env, rss: true },
+    { name: 'varlock', label: `varlock ${varlock.version} run -- true   (20 vars)`, argv: [NODE, varlock.path, 'run', '--', 'true'], cwd: varlockDir, env: varlockEnv, rss: true },
     { name: 'dotenvx', label: `dotenvx ${dotenvx.version} -q run -f .env -- true   (20 vars)`, argv: [NODE, dotenvx.path, '-q', 'run', '-f', dotenvFile, '--', 'true'], cwd: dir20, env, rss: true },
   ];
 
   /** [label, numerator, denominator, what to compare, goal (ratio must be <=)] */
   const RATIOS = [
-    ['run20 / bare', 'run20', 'bare', 'median', 1.4],
+    ['run20 / bare', 'run20', 'bare', 'median', 1.25],
+    ['run20 / varlock', 'run20', 'varlock', 'median', 0.45],
     ['run20 / dotenvx', 'run20', 'dotenvx', 'median', 0.5],
     ['run1000 / run20', 'run1000', 'run20', 'median', 2],
-    ['peak RSS run20 / bare', 'run20', 'bare', 'rss', 1.3],
+    ['peak RSS run20 / bare', 'run20', 'bare', 'rss', 1.2],
     ['peak RSS run1000 / bare', 'run1000', 'bare', 'rss', undefined],
   ];
 
