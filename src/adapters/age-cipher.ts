@@ -52,10 +52,9 @@ const BODY_LINE_COLUMNS = 64;
 const LEGACY_IDENTITY_KEY_TYPE = 'devsecrets/v1/identity-key';
 const LEGACY_IDENTITY_KEY_SALT_SIZE = 16;
 const ZERO_NONCE = Buffer.alloc(12);
-// The fixed DER prefixes of an X25519 key in PKCS#8 and SubjectPublicKeyInfo (RFC 8410):
-// node:crypto takes raw X25519 keys only in these wrappings.
+// The fixed DER prefix of an X25519 private key in PKCS#8 (RFC 8410): node:crypto takes a raw
+// private key only wrapped. Public keys go in and out as JWK, which skips OpenSSL's decoders.
 const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const SPKI_X25519_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
 /**
  * Generates a fresh X25519 key pair.
@@ -74,8 +73,7 @@ export async function generateKeyPair(): Promise<AgeKeyPair> {
  * @throws DevsecretsError `IDENTITY_MISSING` when the identity is not a valid X25519 secret key
  */
 export function recipientOf(identity: string): string {
-  const spki = createPublicKey(privateKeyOf(identity)).export({ format: 'der', type: 'spki' });
-  return bech32.encodeFromBytes(RECIPIENT_HRP, spki.subarray(SPKI_X25519_PREFIX.length));
+  return bech32.encodeFromBytes(RECIPIENT_HRP, publicKeyOf(privateKeyOf(identity)));
 }
 
 /**
@@ -249,13 +247,13 @@ function unwrapFileKey(stanzas: readonly Stanza[], secret: Uint8Array): Buffer |
     if (share.length !== 32 || stanza.body.length !== 32) throw corrupt();
     let shared: Buffer;
     try {
-      shared = diffieHellman({ privateKey, publicKey: createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, share]), format: 'der', type: 'spki' }) });
+      shared = diffieHellman({ privateKey, publicKey: createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: share.toString('base64url') }, format: 'jwk' }) });
     } catch {
       // OpenSSL refuses a low-order share (an all-zero shared secret), as age requires.
       throw corrupt();
     }
     if (shared.every((byte) => byte === 0)) throw corrupt();
-    ourPublic ??= createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(SPKI_X25519_PREFIX.length);
+    ourPublic ??= publicKeyOf(privateKey);
     const wrapKey = hkdf(shared, Buffer.concat([share, ourPublic]), X25519_INFO);
     shared.fill(0);
     const fileKey = openChaChaPoly(wrapKey, ZERO_NONCE, stanza.body);
@@ -314,6 +312,11 @@ function openChaChaPoly(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array):
 
 function hkdf(ikm: Uint8Array, salt: Uint8Array | string, info: string): Buffer {
   return Buffer.from(hkdfSync('sha256', ikm, salt, info, 32));
+}
+
+/** The 32 bytes of the X25519 public key of `privateKey`. */
+function publicKeyOf(privateKey: KeyObject): Buffer {
+  return Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x ?? '', 'base64url');
 }
 
 function x25519PrivateKey(secret: Uint8Array): KeyObject {
