@@ -1,19 +1,28 @@
 /**
- * Running the child of `devsecrets run`: no shell, the environment given and nothing else.
- * `runChild` spawns the child and stays beside it: it forwards the signals sent to
- * devsecrets alone, makes the child die with it where Linux allows, and turns the child's
- * fate into an exit status the way a shell does (128+N on signal N).
+ * Starting the child of `devsecrets run`: no shell, the environment given and nothing else,
+ * in one of two ways the caller chooses:
  *
- * The command is looked up as execvp(3) does, before anything starts, so a missing command
- * is reported as such (127) and one that cannot be executed too (126).
+ * - `execChild` becomes the child (`process.execve`, Node >= 22.15): one process, so the
+ *   terminal's signals, the pid and the exit status are the child's own, and no orphan can
+ *   be left behind.
+ * - `runChild` spawns the child and stays beside it, for a Node without execve and for
+ *   callers that need a parent: it forwards the signals sent to devsecrets alone, makes the
+ *   child die with it where Linux allows, and turns the child's fate into an exit status
+ *   the way a shell does (128+N on signal N).
+ *
+ * Either way the command is looked up as execvp(3) does, before anything starts, so a
+ * missing command is reported as such (127) and one that cannot be executed too (126).
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants as fsConstants, existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 // What a terminal sends, on a key, to its whole foreground process group.
 const KEYBOARD_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set(['SIGINT', 'SIGQUIT']);
+// Node ignores these from its start; an ignored signal stays ignored across execve, while a
+// caught one is reset to its default, as a spawned child gets it.
+const IGNORED_BY_NODE: readonly NodeJS.Signals[] = ['SIGPIPE', 'SIGXFSZ'];
 // What execvp(3) and libuv search when PATH is unset.
 const DEFAULT_PATH = '/usr/bin:/bin';
 // SIGTERM rather than SIGKILL: the child can pass it on (`npm start` does, to the app it
@@ -21,6 +30,9 @@ const DEFAULT_PATH = '/usr/bin:/bin';
 const DEATH_SIGNAL = 'SIGTERM';
 // util-linux setpriv, which sets the parent-death signal that Node cannot set itself.
 const SETPRIV_PATHS = ['/usr/bin/setpriv', '/bin/setpriv'];
+// The first four bytes of a program the kernel runs itself; 0xcafebabe (a universal Mach-O
+// binary) also begins Java class files, which Linux does not run.
+const NATIVE_MAGIC: readonly number[] = process.platform === 'darwin' ? [0xcefaedfe, 0xcffaedfe, 0xcafebabe, 0xcafebabf] : [0x7f454c46];
 
 /** How the child ended (its exit status, 128+N when signal N killed it), or why it never started. */
 export type ChildOutcome =
@@ -33,6 +45,35 @@ type Found =
   | { kind: 'found'; file: string }
   | { kind: 'not-found' }
   | { kind: 'not-executable' };
+
+type ProcessExecve = (file: string, args: readonly string[], env: Record<string, string>) => never;
+
+/** Whether this runtime can replace the process with the child (`process.execve`: Node >= 22.15, not Windows). */
+export function canExecChild(): boolean {
+  return typeof (process as { execve?: unknown }).execve === 'function';
+}
+
+/**
+ * Replaces this process with `command` (argv[0] as given, found on `env.PATH` like
+ * execvp(3)), with exactly `env` as its environment and every signal at its default. Only
+ * call it where `canExecChild()` is true, and only once everything devsecrets has to do is
+ * done and every diagnostic has reached its stream: nothing of this process runs afterwards.
+ *
+ * A failed execve cannot be recovered from (Node aborts), so the file is executed only when
+ * the kernel surely runs it: a native binary, or a `#!` script whose interpreter is one.
+ * Anything else (a binary format registered with binfmt_misc, a file it cannot read) goes to
+ * `runChild`, which lets the kernel decide and reports what it says.
+ *
+ * @returns never when the exec happens; otherwise the outcome: the command not found or not
+ *   executable, or how the spawned child ended
+ */
+export function execChild(command: string, args: readonly string[], env: Record<string, string>): Promise<ChildOutcome> {
+  const found = findCommand(command, env);
+  if (found.kind !== 'found') return Promise.resolve(found);
+  if (!runsNatively(found.file)) return runChild(command, args, env);
+  for (const signal of IGNORED_BY_NODE) process.on(signal, ignore);
+  return (process as unknown as { execve: ProcessExecve }).execve(found.file, [command, ...args], env);
+}
 
 /**
  * Spawns `command` with `args` (found on `env.PATH` like execvp(3)) and waits for it. The
@@ -80,6 +121,8 @@ export function runChild(command: string, args: readonly string[], env: Record<s
   });
 }
 
+function ignore(): void {}
+
 /**
  * Finds `command` as execvp(3) and libuv do: a name with a slash is a path; otherwise the
  * first executable regular file of that name in a folder of PATH (an empty entry is the
@@ -109,6 +152,33 @@ function executable(file: string): boolean | undefined {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? undefined : false;
   }
+}
+
+/**
+ * Whether the kernel surely executes `file`: a native binary, or a `#!` script whose
+ * interpreter is one (macOS refuses a script as interpreter; Linux would take it, but
+ * checking one level is enough to be sure). False when in doubt: unreadable, other formats.
+ */
+function runsNatively(file: string, interpreted = false): boolean {
+  const header = Buffer.alloc(256);
+  let length: number;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      length = readSync(fd, header, 0, header.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  if (length >= 4 && NATIVE_MAGIC.includes(header.readUInt32BE(0))) return true;
+  if (interpreted || length < 2 || header.toString('latin1', 0, 2) !== '#!') return false;
+  const end = header.indexOf(0x0a);
+  // A `#!` line longer than what was read: the kernel's limit differs between versions.
+  if (end === -1 && length === header.length) return false;
+  const interpreter = header.toString('latin1', 2, end === -1 ? length : end).trimStart().split(/[ \t\0]/)[0]!;
+  return interpreter !== '' && executable(interpreter) === true && runsNatively(interpreter, true);
 }
 
 /**
