@@ -110,12 +110,17 @@ async function checksRevision() {
 function trainCodeCache() {
   const scratch = mkdtempSync(join(tmpdir(), 'devsecrets-build-'));
   const env = { PATH: process.env.PATH ?? '', HOME: scratch, DEVSECRETS_HOME: join(scratch, 'home'), DEVSECRETS_KEYCHAIN: 'off' };
-  // bin/devsecrets.js's own compilation, run as `devsecrets run -- node -e 0`.
+  // bin/devsecrets.js's own compilation, run as `devsecrets run -- node -e 0`. Where run
+  // becomes its child (process.execve), this process ends in the exec with no exit event, so
+  // the cache is taken right before it.
   const harness = `
     const { compileCli, file } = require(process.argv[1]);
     const { script, start } = compileCli(false);
+    const save = () => require('node:fs').writeFileSync(file + '.cache', script.createCachedData());
     process.argv = [process.execPath, file, 'run', '--', process.execPath, '-e', '0'];
-    process.on('exit', (code) => { if (code === 0) require('node:fs').writeFileSync(file + '.cache', script.createCachedData()); });
+    process.on('exit', (code) => { if (code === 0) save(); });
+    const execve = process.execve;
+    if (typeof execve === 'function') process.execve = (...args) => { save(); return execve.apply(process, args); };
     start();
   `;
   try {

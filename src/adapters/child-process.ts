@@ -1,26 +1,104 @@
 /**
- * Running the child of `devsecrets run`: no shell, the environment given and nothing
- * else, signals forwarded, and the child's fate turned into an exit status the way a
- * shell does (128+N on signal N, 127 not found, 126 not executable).
+ * Starting the child of `devsecrets run`: no shell, the environment given and nothing else,
+ * in one of two ways the caller chooses:
+ *
+ * - `execChild` becomes the child (`process.execve`, Node >= 22.15): one process, so the
+ *   terminal's signals, the pid and the exit status are the child's own, and no orphan can
+ *   be left behind.
+ * - `runChild` spawns the child and stays beside it, for a Node without execve and for
+ *   callers that need a parent: it forwards the signals sent to devsecrets alone, makes the
+ *   child die with it where Linux allows, and turns the child's fate into an exit status
+ *   the way a shell does (128+N on signal N).
+ *
+ * Either way the command is looked up as execvp(3) does, before anything starts, so a
+ * missing command is reported as such (127) and one that cannot be executed too (126).
  */
 import { spawn } from 'node:child_process';
+import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+// What a terminal sends, on a key, to its whole foreground process group.
+const KEYBOARD_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set(['SIGINT', 'SIGQUIT']);
+// Node ignores these from its start; an ignored signal stays ignored across execve, while a
+// caught one is reset to its default, as a spawned child gets it.
+const IGNORED_BY_NODE: readonly NodeJS.Signals[] = ['SIGPIPE', 'SIGXFSZ'];
+// What execvp(3) and libuv search when PATH is unset.
+const DEFAULT_PATH = '/usr/bin:/bin';
+// SIGTERM rather than SIGKILL: the child can pass it on (`npm start` does, to the app it
+// started) and clean up; SIGKILL would stop only the direct child and orphan its children.
+const DEATH_SIGNAL = 'SIGTERM';
+// util-linux setpriv, which sets the parent-death signal that Node cannot set itself.
+const SETPRIV_PATHS = ['/usr/bin/setpriv', '/bin/setpriv'];
+// The first four bytes of a program the kernel runs itself; 0xcafebabe (a universal Mach-O
+// binary) also begins Java class files, which Linux does not run.
+const NATIVE_MAGIC: readonly number[] = process.platform === 'darwin' ? [0xcefaedfe, 0xcffaedfe, 0xcafebabe, 0xcafebabf] : [0x7f454c46];
 
+/** How the child ended (its exit status, 128+N when signal N killed it), or why it never started. */
 export type ChildOutcome =
   | { kind: 'exited'; status: number }
   | { kind: 'not-found' }
   | { kind: 'not-executable' };
 
+/** `command` as execvp(3) finds it. */
+type Found =
+  | { kind: 'found'; file: string }
+  | { kind: 'not-found' }
+  | { kind: 'not-executable' };
+
+type ProcessExecve = (file: string, args: readonly string[], env: Record<string, string>) => never;
+
+/** Whether this runtime can replace the process with the child (`process.execve`: Node >= 22.15, not Windows). */
+export function canExecChild(): boolean {
+  return typeof (process as { execve?: unknown }).execve === 'function';
+}
+
 /**
- * Spawns `command` with `args` and waits for it, forwarding our signals to it meanwhile.
- * The environment is exactly `env`: nothing is inherited behind the caller's back.
+ * Replaces this process with `command` (argv[0] as given, found on `env.PATH` like
+ * execvp(3)), with exactly `env` as its environment and every signal at its default. Only
+ * call it where `canExecChild()` is true, and only once everything devsecrets has to do is
+ * done and every diagnostic has reached its stream: nothing of this process runs afterwards.
+ *
+ * A failed execve cannot be recovered from (Node aborts), so the file is executed only when
+ * the kernel surely runs it: a native binary, or a `#!` script whose interpreter is one.
+ * Anything else (a binary format registered with binfmt_misc, a file it cannot read) goes to
+ * `runChild`, which lets the kernel decide and reports what it says.
+ *
+ * @returns never when the exec happens; otherwise the outcome: the command not found or not
+ *   executable, or how the spawned child ended
+ */
+export function execChild(command: string, args: readonly string[], env: Record<string, string>): Promise<ChildOutcome> {
+  const found = findCommand(command, env);
+  if (found.kind !== 'found') return Promise.resolve(found);
+  if (!runsNatively(found.file)) return runChild(command, args, env);
+  for (const signal of IGNORED_BY_NODE) process.on(signal, ignore);
+  return (process as unknown as { execve: ProcessExecve }).execve(found.file, [command, ...args], env);
+}
+
+/**
+ * Spawns `command` with `args` (found on `env.PATH` like execvp(3)) and waits for it. The
+ * environment is exactly `env`: nothing is inherited behind the caller's back.
+ *
+ * Meanwhile, signals sent to devsecrets alone are forwarded, once: SIGINT and SIGQUIT are not
+ * when the terminal has already sent them to the child, that is when devsecrets and the child
+ * are both in its foreground process group (on Linux; elsewhere, when stdin is a terminal).
+ * On Linux, where util-linux `setpriv` knows `--pdeathsig`, the child gets SIGTERM when
+ * devsecrets dies, even of SIGKILL; without it, such a child lives on.
+ *
+ * @returns how the child ended (its status, 128+N on signal N), or that the command was not
+ *   found or not executable; never rejects
  */
 export function runChild(command: string, args: readonly string[], env: Record<string, string>): Promise<ChildOutcome> {
+  const found = findCommand(command, env);
+  if (found.kind !== 'found') return Promise.resolve(found);
+  // setpriv looks the command up again, on the same PATH, so that argv[0] stays as given.
+  const setpriv = deathSignalWrapper();
   return new Promise((resolvePromise) => {
-    const child = spawn(command, args, { env, stdio: 'inherit', shell: false });
-    const forward = (signal: NodeJS.Signals): void => {
+    const child = setpriv === undefined
+      ? spawn(found.file, args, { argv0: command, env, stdio: 'inherit', shell: false })
+      : spawn(setpriv, ['--pdeathsig', DEATH_SIGNAL, '--', command, ...args], { env, stdio: 'inherit', shell: false });
+    const forward = async (signal: NodeJS.Signals): Promise<void> => {
+      if (KEYBOARD_SIGNALS.has(signal) && child.pid !== undefined && (await terminalSignalled(child.pid))) return;
       child.kill(signal);
     };
     for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
@@ -41,4 +119,110 @@ export function runChild(command: string, args: readonly string[], env: Record<s
       done({ kind: 'exited', status: code ?? 128 + (number ?? 0) });
     });
   });
+}
+
+function ignore(): void {}
+
+/**
+ * Finds `command` as execvp(3) and libuv do: a name with a slash is a path; otherwise the
+ * first executable regular file of that name in a folder of PATH (an empty entry is the
+ * working folder), and when there is none, "not executable" if some candidate was denied.
+ * On Windows (PATHEXT, `;`), libuv's own search decides, and its errors say what it found.
+ */
+function findCommand(command: string, env: Record<string, string>): Found {
+  if (process.platform === 'win32') return { kind: 'found', file: command };
+  if (command === '') return { kind: 'not-found' };
+  const candidates = command.includes('/') ? [command] : (env.PATH ?? DEFAULT_PATH).split(':').map((folder) => (folder === '' ? command : `${folder}/${command}`));
+  let denied = false;
+  for (const file of candidates) {
+    const access = executable(file);
+    if (access === true) return { kind: 'found', file };
+    if (access === false) denied = true;
+  }
+  return { kind: denied ? 'not-executable' : 'not-found' };
+}
+
+/** Whether `file` is a regular file we may execute; undefined when there is no such file. */
+function executable(file: string): boolean | undefined {
+  try {
+    const stats = statSync(file, { throwIfNoEntry: false });
+    if (stats === undefined) return undefined;
+    accessSync(file, fsConstants.X_OK);
+    return stats.isFile();
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? undefined : false;
+  }
+}
+
+/**
+ * Whether the kernel surely executes `file`: a native binary, or a `#!` script whose
+ * interpreter is one (macOS refuses a script as interpreter; Linux would take it, but
+ * checking one level is enough to be sure). False when in doubt: unreadable, other formats.
+ */
+function runsNatively(file: string, interpreted = false): boolean {
+  const header = Buffer.alloc(256);
+  let length: number;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      length = readSync(fd, header, 0, header.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  if (length >= 4 && NATIVE_MAGIC.includes(header.readUInt32BE(0))) return true;
+  if (interpreted || length < 2 || header.toString('latin1', 0, 2) !== '#!') return false;
+  const end = header.indexOf(0x0a);
+  // A `#!` line longer than what was read: the kernel's limit differs between versions.
+  if (end === -1 && length === header.length) return false;
+  const interpreter = header.toString('latin1', 2, end === -1 ? length : end).trimStart().split(/[ \t\0]/)[0]!;
+  return interpreter !== '' && executable(interpreter) === true && runsNatively(interpreter, true);
+}
+
+/**
+ * `setpriv` when it can set the parent-death signal: util-linux 2.33 or later. Found by its
+ * usual paths rather than by running it, since `run` starts on every `npm start`; an older
+ * one (RHEL 8 ships 2.32) or busybox's would refuse `--pdeathsig`, and the option's name in
+ * the binary tells them apart.
+ */
+function deathSignalWrapper(): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const file = SETPRIV_PATHS.find((path) => existsSync(path));
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file).includes('pdeathsig') ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the terminal has already sent a keyboard signal to the child: devsecrets and the
+ * child are both in the terminal's foreground process group. Linux tells in /proc (the
+ * process group and the terminal's foreground group, `tpgid`); without /proc (macOS), a
+ * terminal on stdin is taken to mean so, the child being in devsecrets' group unless it left.
+ */
+async function terminalSignalled(childPid: number): Promise<boolean> {
+  const self = processGroups('self');
+  if (self === undefined) {
+    // Loaded only here: node:tty costs `run` about 3 ms at start-up.
+    const { isatty } = await import('node:tty');
+    return isatty(0);
+  }
+  return self.group === self.foreground && processGroups(String(childPid))?.group === self.foreground;
+}
+
+/** A process's group and its terminal's foreground group (-1 without a terminal), from /proc/PID/stat. */
+function processGroups(pid: string): { group: string; foreground: string } | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  // After the command name, which may hold spaces and parentheses: state ppid pgrp session tty_nr tpgid …
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { group: fields[2]!, foreground: fields[5]! };
 }

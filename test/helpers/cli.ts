@@ -280,3 +280,52 @@ export const ROTATE_IDENTITY_FAILPOINTS = [
   'rotate-identity:meta-written',
   'rotate-identity:store-written',
 ] as const;
+
+/**
+ * How `devsecrets run` starts its child on the Node running the tests: `exec` where the
+ * runtime has process.execve (devsecrets becomes the child), `spawn` elsewhere. CI runs the
+ * e2e tests on both and names the mode each pass must see in DEVSECRETS_TEST_RUN_MODE, so a
+ * pass on an unexpected Node fails instead of leaving the other mode's tests skipped unseen.
+ */
+export function runMode(): 'exec' | 'spawn' {
+  const mode = typeof (process as { execve?: unknown }).execve === 'function' ? 'exec' : 'spawn';
+  const expected = process.env.DEVSECRETS_TEST_RUN_MODE;
+  if (expected !== undefined && expected !== mode) {
+    throw new Error(`this pass must test run's ${expected} mode (DEVSECRETS_TEST_RUN_MODE), but Node ${process.version} has run ${mode} its child`);
+  }
+  return mode;
+}
+
+/** Whether util-linux `setpriv` can set a parent-death signal here (found as `devsecrets run` finds it). */
+export function hasDeathSignalWrapper(): boolean {
+  if (process.platform !== 'linux') return false;
+  const file = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
+  return file !== undefined && readFileSync(file).includes('pdeathsig');
+}
+
+/**
+ * Resolves once process `pid` has died (gone, or a zombie waiting for whoever adopted it to
+ * reap it); rejects when it is still alive after `timeoutMs`.
+ */
+export async function waitForDeath(pid: number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} is still alive after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    // No /proc (macOS): signal 0 reached it, so it is there.
+    return true;
+  }
+}

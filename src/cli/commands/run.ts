@@ -4,7 +4,7 @@ import { buildChildEnv, type ChildEnv } from '../../core/build-child-env.js';
 import { DevsecretsError } from '../../core/errors.js';
 import { manifestFromDocument, type Manifest } from '../../core/manifest-model.js';
 import { expiryError, stampCovers, valuesOf, versionDriftError, type StoreDocument } from '../../core/store-document.js';
-import { runChild } from '../../adapters/child-process.js';
+import { canExecChild, execChild, runChild, type ChildOutcome } from '../../adapters/child-process.js';
 import { checkManifestFile, readManifestFile, type ManifestFile } from '../../adapters/manifest-file.js';
 import { openStore, recordAccess } from '../../adapters/store.js';
 import { sha256Hex } from '../../core/digest.js';
@@ -55,11 +55,21 @@ export default async function run(context: CommandContext, command: string[], op
   for (const name of child.overridden) context.output.info(`${name}: the store's value overrides the inherited one`);
   for (const name of child.kept) context.output.info(`${name}: keeping the inherited value (--prefer-env)`);
 
-  // Spawned first: the audit entry is then written while the child starts, on the other
-  // core, so the log costs `run` next to no start-up time.
-  const running = runChild(executable, args, child.env);
-  await audit(Object.keys(manifest.vars).filter((name) => child.env[name] !== undefined));
-  const outcome = await running;
+  const used = Object.keys(manifest.vars).filter((name) => child.env[name] !== undefined);
+  let outcome: ChildOutcome;
+  if (canExecChild()) {
+    // Becoming the child: nothing of ours runs afterwards, so the entry is written and what
+    // was said has reached stderr first, and stdio is left as the child expects it.
+    await audit(used);
+    await context.output.handOver();
+    outcome = await execChild(executable, args, child.env);
+  } else {
+    // Spawned first: the audit entry is then written while the child starts, on the other
+    // core, so the log costs `run` next to no start-up time.
+    const running = runChild(executable, args, child.env);
+    await audit(used);
+    outcome = await running;
+  }
   if (outcome.kind === 'exited') return outcome.status;
   const notFound = outcome.kind === 'not-found';
   context.output.error(new DevsecretsError('FAILURE', notFound ? `command not found: ${executable}` : `command is not executable: ${executable}`, {
