@@ -11,7 +11,7 @@ export const STORE_FORMAT = 1;
  * Raised whenever the checks `run` relies on change meaning (validators, insecure rules,
  * env building), so stamps made under the old checks stop counting.
  */
-export const CHECKS_REVISION = 2;
+export const CHECKS_REVISION = 3;
 
 export type Origin = 'generated' | 'set' | 'imported';
 
