@@ -3,13 +3,22 @@
  * generation needs the type system (and zod), which `run` does not load.
  */
 import { createHmac } from 'node:crypto';
+import { isLoaderControl } from './loader-control.js';
 import type { Manifest } from './manifest-model.js';
 import type { VarSpec } from './manifest-schema.js';
 import { STORE_FORMAT, type StoreDocument, type StoredVar } from './store-document.js';
 import { fakeTag, generateFake } from './types/index.js';
 
 /**
- * Builds a new document holding a fake for every manifest variable.
+ * The manifest variables devsecrets makes fakes for: every one but the loader-control
+ * variables, whose value only a person or the manifest's default may give.
+ */
+export function fakeableVars(manifest: Manifest): [string, VarSpec][] {
+  return Object.entries(manifest.vars).filter(([name]) => !isLoaderControl(name));
+}
+
+/**
+ * Builds a new document holding a fake for every variable of {@link fakeableVars}.
  * @throws DevsecretsError `FAKE_UNAVAILABLE` when a variable's fake cannot be generated.
  */
 export function createStoreDocument(manifest: Manifest, storeId: string, seed: Uint8Array, now: Date): StoreDocument {
@@ -23,7 +32,7 @@ export function createStoreDocument(manifest: Manifest, storeId: string, seed: U
     expiresAt: new Date(now.getTime() + manifest.ttlMs).toISOString(),
     vars: {},
   };
-  for (const [name, spec] of Object.entries(manifest.vars)) {
+  for (const [name, spec] of fakeableVars(manifest)) {
     document.vars[name] = generatedVar(name, spec, seed, now);
   }
   return document;

@@ -539,7 +539,7 @@ describe('planFixes', () => {
     }), TEMPLATE);
     expect(plan.permissions).toEqual([{ path: '/p/.devsecrets', mode: 0o700 }]);
     expect(plan.sync).toBe(true);
-    expect(syncSafely(document, manifestOf(), NOW)).toEqual({ seeded: ['LOG_LEVEL'], synced: false });
+    expect(syncSafely(document, manifestOf(), NOW)).toEqual({ seeded: ['LOG_LEVEL'], dropped: [], synced: false });
     expect(document.vars.STRIPE_KEY?.value).toBe('not-valid');
   });
 });
