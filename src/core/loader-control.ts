@@ -42,12 +42,12 @@ const TABLE: readonly Entry[] = [
   { prefix: 'MALLOC_', reason: 'the C library\'s allocator (glibc, jemalloc) reads MALLOC_* variables as it starts in every program' },
   // Shells: every script the child runs, and `sh -c` behind npm scripts and child_process.
   { name: 'BASH_ENV', reason: 'bash runs the file it names before every non-interactive script' },
-  { name: 'ENV', reason: 'sh, dash and bash in POSIX mode run the file it names when they start' },
+  { name: 'ENV', reason: 'an interactive sh (dash, ksh, bash in POSIX mode) runs the file it names as it starts' },
   { name: 'BASHOPTS', reason: 'bash turns on the shopt options it lists before reading any start-up file' },
   { name: 'SHELLOPTS', reason: 'bash turns on the set -o options it lists (xtrace among them) as it starts' },
   { name: 'PS4', reason: 'bash expands it, command substitutions included, before every traced command' },
   { name: 'PROMPT_COMMAND', reason: 'bash runs it as a command before every prompt' },
-  { name: 'IFS', reason: 'it decides how sh splits every word of a script, and POSIX lets shells take it from the environment' },
+  { name: 'IFS', reason: 'it decides how sh splits the words of every script, and POSIX lets a shell take it from the environment (bash and dash reset it)' },
   { name: 'ZDOTDIR', reason: 'zsh runs its start-up files (.zshenv for every script) from this folder' },
   // Where programs are found, and the commands other programs run on their own.
   { name: 'PATH', reason: 'every program started by a bare name (by shells, execvp, child_process) is looked up in it' },
