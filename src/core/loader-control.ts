@@ -19,9 +19,6 @@
  * `npm_config_*` in any case, and a manifest is shared across platforms (it already
  * refuses two names that differ only in case).
  */
-import type { Manifest } from './manifest-model.js';
-import { defaultOf } from './build-child-env.js';
-
 /** One row of the table: an exact name, or a prefix naming a whole family; upper case. */
 type Entry = { name: string; reason: string } | { prefix: string; reason: string };
 
@@ -147,14 +144,4 @@ export function isLoaderControl(name: string): boolean {
  */
 export function noFakeAdvice(name: string): string {
   return `has no fake (it controls how programs load code): set it with devsecrets set ${name}, or give it a default`;
-}
-
-/**
- * The loader-control variables `run` would refuse for want of a value: required, without
- * a manifest default, and absent from `values`. Nothing will fill them but a person.
- */
-export function loaderVarsWithoutValue(manifest: Manifest, values: Readonly<Record<string, unknown>>): string[] {
-  return Object.entries(manifest.vars)
-    .filter(([name, spec]) => isLoaderControl(name) && spec.required !== false && defaultOf(spec) === undefined && values[name] === undefined)
-    .map(([name]) => name);
 }

@@ -3,6 +3,7 @@
  * generation needs the type system (and zod), which `run` does not load.
  */
 import { createHmac } from 'node:crypto';
+import { defaultOf } from './build-child-env.js';
 import { isLoaderControl } from './loader-control.js';
 import type { Manifest } from './manifest-model.js';
 import type { VarSpec } from './manifest-schema.js';
@@ -42,4 +43,14 @@ export function createStoreDocument(manifest: Manifest, storeId: string, seed: U
 export function generatedVar(name: string, spec: VarSpec, seed: Uint8Array, now: Date): StoredVar {
   const value = generateFake(name, spec, seed);
   return { value, origin: 'generated', updatedAt: now.toISOString(), tag: fakeTag(name, value, seed) };
+}
+
+/**
+ * The loader-control variables `run` would refuse for want of a value: required, without
+ * a manifest default, and absent from `values`. Nothing will fill them but a person.
+ */
+export function loaderVarsWithoutValue(manifest: Manifest, values: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(manifest.vars)
+    .filter(([name, spec]) => isLoaderControl(name) && spec.required !== false && defaultOf(spec) === undefined && values[name] === undefined)
+    .map(([name]) => name);
 }

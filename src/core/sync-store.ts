@@ -3,9 +3,9 @@
  * are devsecrets' own and may be replaced; values a person set or imported never are.
  * Loader-control variables never get a fake: a missing one stays missing.
  */
-import { isLoaderControl, loaderVarsWithoutValue } from './loader-control.js';
+import { isLoaderControl } from './loader-control.js';
 import type { Manifest } from './manifest-model.js';
-import { generatedVar } from './seed-store.js';
+import { generatedVar, loaderVarsWithoutValue } from './seed-store.js';
 import { seedOf, type StoreDocument } from './store-document.js';
 import { compileValidator } from './types/index.js';
 

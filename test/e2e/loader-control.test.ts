@@ -114,6 +114,19 @@ describe('a loader-control variable declared with "loaderControl": true', () => 
     expect(Number(heap.stdout)).toBeLessThan(200 * 1024 * 1024);
   });
 
+  it('its default wins over an inherited value, as a stored value does, and says so; --prefer-env keeps the inherited one', () => {
+    const { project } = initialised({ default: '--no-warnings' });
+
+    const overridden = project.run(['run', '--', ...PRINT_NODE_OPTIONS], { env: { NODE_OPTIONS: '--no-deprecation' } });
+    expect(overridden.code, overridden.stderr).toBe(0);
+    expect(JSON.parse(overridden.stdout)).toBe('--no-warnings');
+    expect(overridden.stderr).toMatch(/^devsecrets: NODE_OPTIONS: .*overrides the inherited one$/m);
+
+    const kept = project.run(['run', '--prefer-env', '--', ...PRINT_NODE_OPTIONS], { env: { NODE_OPTIONS: '--no-deprecation' } });
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(JSON.parse(kept.stdout)).toBe('--no-deprecation');
+  });
+
   it('without a default: init seeds everything else and says how to set it; run refuses until devsecrets set', () => {
     const { project, init } = initialised();
     expect(init.stderr).toContain('store created with 2 fake values');

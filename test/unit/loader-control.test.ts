@@ -4,14 +4,17 @@
  * at init, sync, rotate or by generateFake itself. doctor's side is in doctor.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { buildChildEnv } from '../../src/core/build-child-env.js';
 import { parseDotenv } from '../../src/core/dotenv.js';
 import { DevsecretsError } from '../../src/core/errors.js';
 import { evaluateValues } from '../../src/core/evaluate.js';
 import { inferManifest } from '../../src/core/infer-manifest.js';
-import { isLoaderControl, loaderControlReason, loaderVarsWithoutValue } from '../../src/core/loader-control.js';
+import { isLoaderControl, loaderControlReason } from '../../src/core/loader-control.js';
 import { parseManifest } from '../../src/core/manifest.js';
 import { rotateDocument } from '../../src/core/rotate-store.js';
-import { createStoreDocument, fakeableVars } from '../../src/core/seed-store.js';
+import { createStoreDocument, fakeableVars, loaderVarsWithoutValue } from '../../src/core/seed-store.js';
+import { stampCovers } from '../../src/core/store-document.js';
+import { stampDocument } from '../../src/core/store-stamp.js';
 import { syncDocument } from '../../src/core/sync-store.js';
 import { checkSpec, generateFake } from '../../src/core/types/index.js';
 
@@ -191,6 +194,48 @@ describe('no fake is ever made for one', () => {
     expect((error as DevsecretsError).code).toBe('FAKE_UNAVAILABLE');
     expect((error as DevsecretsError).message).toContain('NODE_OPTIONS');
     expect(document).toEqual(before);
+  });
+});
+
+describe('run without a stored value: the manifest default takes the store\'s place', () => {
+  const manifest = parse(OPTED_IN);
+  const store = { PORT: '4000', LD_LIBRARY_PATH: '/opt/lib' };
+
+  it('wins over an inherited value, which is named, as any store value does; --prefer-env keeps the inherited one', () => {
+    const child = buildChildEnv({ manifest, values: store, inherited: { NODE_OPTIONS: '--inspect', PYTHONPATH: '/home/dev/py' } });
+    expect(child.env).toMatchObject({ NODE_OPTIONS: '--max-old-space-size=4096', LD_LIBRARY_PATH: '/opt/lib', PYTHONPATH: '/home/dev/py' });
+    expect(child.overridden).toEqual(['NODE_OPTIONS']);
+    expect(child.unknown).toEqual([]);
+    const kept = buildChildEnv({ manifest, values: store, inherited: { NODE_OPTIONS: '--inspect' }, preferEnv: true });
+    expect(kept.env.NODE_OPTIONS).toBe('--inspect');
+    expect(kept.kept).toEqual(['NODE_OPTIONS']);
+  });
+
+  it('a value a person set wins over the default', () => {
+    const child = buildChildEnv({ manifest, values: { ...store, NODE_OPTIONS: '--no-warnings' }, inherited: {} });
+    expect(child.env.NODE_OPTIONS).toBe('--no-warnings');
+  });
+
+  it('so a store without a copy of the default is stamped, and run skips its checks; not while one has no value', () => {
+    const key = new Uint8Array(32).fill(5);
+    const document = createStoreDocument(manifest, 'store-1', SEED, NOW);
+    stampDocument(document, manifest, key);
+    expect(document.checked).toBeUndefined();
+    document.vars.LD_LIBRARY_PATH = { value: '/opt/lib', origin: 'set', updatedAt: NOW.toISOString() };
+    stampDocument(document, manifest, key);
+    // Optional PYTHONPATH has no value: an inherited one would reach the child, and needs checking.
+    expect(document.checked).toBeUndefined();
+    document.vars.PYTHONPATH = { value: '/srv/py', origin: 'set', updatedAt: NOW.toISOString() };
+    stampDocument(document, manifest, key);
+    expect(stampCovers(document, manifest.textSha256, key)).toBe(true);
+  });
+
+  it('a default the manifest\'s forbid list refuses withholds the stamp', () => {
+    const key = new Uint8Array(32).fill(5);
+    const forbidding = parseManifest(JSON.stringify({ forbid: ['/evil/'], vars: { NODE_OPTIONS: { type: 'string', loaderControl: true, default: '--require ./evil.js' } } }), '/p/devsecrets.json', '/p');
+    const document = createStoreDocument(forbidding, 'store-1', SEED, NOW);
+    stampDocument(document, forbidding, key);
+    expect(document.checked).toBeUndefined();
   });
 });
 

@@ -2,8 +2,9 @@
 import { relative, resolve } from 'node:path';
 import { DevsecretsError } from '../../core/errors.js';
 import { inferManifest } from '../../core/infer-manifest.js';
-import { loaderVarsWithoutValue, noFakeAdvice } from '../../core/loader-control.js';
+import { noFakeAdvice } from '../../core/loader-control.js';
 import { MANIFEST_FILE } from '../../core/manifest-model.js';
+import { loaderVarsWithoutValue } from '../../core/seed-store.js';
 import { readEnvFile } from '../../adapters/env-file.js';
 import { ensureGitignoreBlock, readTemplate, writeProjectFile } from '../../adapters/project-files.js';
 import { loadManifest, locateManifest } from '../../adapters/manifest-file.js';

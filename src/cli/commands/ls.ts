@@ -28,7 +28,8 @@ export default async function ls(context: CommandContext): Promise<void> {
     const stored = document.vars[name];
     // A variable the manifest no longer declares is treated as secret: nothing says otherwise.
     const secret = spec === undefined || spec.secret === true;
-    // What `run` falls back to; a secret never has one. Loader-control variables rely on it.
+    // What `run` uses when the store holds nothing (a secret never has a default): how a
+    // loader-control variable's default, never copied into the store, shows up.
     const fallback = stored === undefined && spec !== undefined ? defaultOf(spec) : undefined;
     return {
       name,
