@@ -2,7 +2,8 @@
  * Applying `doctor --fix`'s plan: the edits of ignore files a person approved, then the
  * devsecrets block of `.gitignore` gains the missing rules (the team's own lines and the
  * block's existing rules stay), modes are tightened,
- * missing variables get fresh fakes through one locked, audited store update, and — only
+ * missing variables get fresh fakes (loader-control variables none, and an old fake of one is
+ * removed) through one locked, audited store update, and — only
  * with `--yes` — variables the manifest dropped leave the store. No value is replaced and
  * no file is untracked.
  */
@@ -53,11 +54,12 @@ export async function applyFixes(
     done.push(`chmod ${mode.toString(8)} ${path}`);
   }
   if (plan.sync && manifest !== undefined) {
-    const { seeded, synced } = await updateStore(manifest, env, ({ document }) => {
+    const { seeded, dropped, synced } = await updateStore(manifest, env, ({ document }) => {
       const result = syncSafely(document, manifest, new Date());
-      return { result, audit: { action: 'sync', vars: result.seeded } };
+      return { result, audit: { action: 'sync', vars: [...result.seeded, ...result.dropped] } };
     });
     if (seeded.length > 0) done.push(`seeded ${seeded.join(', ')} with fresh fakes`);
+    if (dropped.length > 0) done.push(`removed the generated fake of ${dropped.join(', ')} (loader-control variables get none)`);
     if (synced) done.push(`store synced with manifest version ${manifest.version}`);
   }
   if (plan.extras.length > 0 && manifest !== undefined) {

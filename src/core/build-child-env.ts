@@ -5,6 +5,7 @@
  * `resolved`; this module stays free of the type system so `run`'s fast path is light.
  */
 import type { Issue } from './errors.js';
+import { isLoaderControl } from './loader-control.js';
 import type { Manifest } from './manifest-model.js';
 import type { VarSpec } from './manifest-schema.js';
 
@@ -43,12 +44,14 @@ export function isDevsecretsVar(name: string): boolean {
 }
 
 /**
- * Builds the child environment. Precedence per manifest variable: the store value, unless
- * `preferEnv` and the variable is inherited; then the inherited value; then the manifest
- * default.
+ * Builds the child environment. Precedence per manifest variable: the store value (for a
+ * loader-control variable without one, its manifest default: see {@link storeValues}),
+ * unless `preferEnv` and the variable is inherited; then the inherited value; then the
+ * manifest default.
  */
 export function buildChildEnv(options: BuildChildEnvOptions): ChildEnv {
-  const { manifest, values, inherited } = options;
+  const { manifest, inherited } = options;
+  const values = storeValues(manifest, options.values);
   const windows = (options.platform ?? process.platform) === 'win32';
   const env: Record<string, string> = {};
   const keep = options.isolate ? new Set([...ISOLATE_KEEP, ...(windows ? ISOLATE_KEEP_WINDOWS : [])]) : undefined;
@@ -78,10 +81,26 @@ export function buildChildEnv(options: BuildChildEnvOptions): ChildEnv {
     if (value !== undefined) env[name] = value;
   }
 
-  const unknown = Object.keys(values)
+  const unknown = Object.keys(options.values)
     .filter((name) => !(name in manifest.vars))
     .map((name) => ({ var: name, message: 'is in the store but not in the manifest' }));
   return { env, resolved, overridden, kept, unknown };
+}
+
+/**
+ * The values that win over inherited ones (unless `preferEnv`): the store's, and for a
+ * loader-control variable the store holds nothing for, its manifest default. For any other
+ * variable the store holds a copy of the default (a default is its fake); a loader-control
+ * variable gets no fake, so the manifest's default, never copied, takes the store's place and
+ * a changed default counts at once.
+ */
+export function storeValues(manifest: Manifest, values: Readonly<Record<string, string>>): Record<string, string> {
+  const merged = { ...values };
+  for (const [name, spec] of Object.entries(manifest.vars)) {
+    const preset = merged[name] === undefined && isLoaderControl(name) ? defaultOf(spec) : undefined;
+    if (preset !== undefined) merged[name] = preset;
+  }
+  return merged;
 }
 
 /** The manifest default of a non-secret variable as an environment string, if it has one. */

@@ -7,6 +7,7 @@ import { DevsecretsError, type Issue } from './errors.js';
 import type { Manifest } from './manifest-model.js';
 import type { VarSpec } from './manifest-schema.js';
 import { findInsecureReason } from './insecure.js';
+import { isLoaderControl, noFakeAdvice } from './loader-control.js';
 import { compileValidator } from './types/index.js';
 
 export interface Evaluation {
@@ -39,7 +40,7 @@ export function evaluateValues(manifest: Manifest, values: Readonly<Record<strin
   for (const [name, spec] of Object.entries(manifest.vars)) {
     const value = values[name];
     if (value === undefined) {
-      if (spec.required !== false) evaluation.missing.push({ var: name, message: 'is required but has no value' });
+      if (spec.required !== false) evaluation.missing.push({ var: name, message: missingMessage(name) });
       continue;
     }
     const { invalid, insecure } = evaluateValue(manifest, name, spec, value);
@@ -47,6 +48,11 @@ export function evaluateValues(manifest: Manifest, values: Readonly<Record<strin
     if (insecure) evaluation.insecure.push(insecure);
   }
   return evaluation;
+}
+
+/** A loader-control variable will not be filled by any devsecrets command: say who can. */
+function missingMessage(name: string): string {
+  return isLoaderControl(name) ? `is required but has no value; it ${noFakeAdvice(name)}` : 'is required but has no value';
 }
 
 /**

@@ -12,6 +12,8 @@ export type FindingCode =
   | 'DRIFT_INVALID_VALUE' | 'DRIFT_MANIFEST_VERSION' | 'INSECURE_VALUE' | 'UNVERIFIED_VALUE'
   | 'GITIGNORE_UNCOVERED' | 'EXAMPLE_IGNORED' | 'TRACKED_SECRET_FILE' | 'LEAKED_VALUE'
   | 'SECRET_PATTERN' | 'ENV_CASE_CONFLICT' | 'ENV_FILE_SHADOW' | 'AUDIT_CHAIN_BROKEN'
+  // Always at warn level: a loader-control variable the manifest opts in, for reviewers to notice.
+  | 'LOADER_VARIABLE'
   // Always at info level: a group of checks could not run, and the message says which and why.
   | 'CHECK_SKIPPED';
 

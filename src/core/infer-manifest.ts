@@ -2,10 +2,18 @@
  * A first manifest guessed from a `.env.example`: every name, a type guessed from the
  * example value, `secret` guessed from the name. Example values of secrets are dropped
  * (they are sometimes real); those of other variables become defaults when they validate.
+ *
+ * A loader-control variable (`NODE_OPTIONS`, `LD_PRELOAD`, …) is declared on purpose
+ * (`"loaderControl": true`): the team committed it to its example file, so the app needs
+ * it, and leaving it out would lose it silently. It gets no fake, so the example's value
+ * becomes its default, and an empty one makes it optional; init names each one, for the
+ * person who reviews the inferred manifest. Its name says what it does, not that it is secret
+ * (`GIT_ASKPASS` holds a command, not a password).
  */
 import type { DotenvEntry } from './dotenv.js';
 import type { ManifestDocument, VarSpec } from './manifest-schema.js';
 import { DURATION_RE } from './duration-text.js';
+import { isLoaderControl } from './loader-control.js';
 import { compileValidator } from './types/index.js';
 
 const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|API_?KEY|PRIVATE|CREDENTIAL|AUTH|SALT|SIGNING|_KEY$|^KEY$|DSN|DATABASE_URL|_URI$)/i;
@@ -19,10 +27,20 @@ export function inferManifest(entries: readonly DotenvEntry[], schemaRef: string
 }
 
 function inferSpec(name: string, example: string): VarSpec {
+  if (isLoaderControl(name)) return inferLoaderControlSpec(name, example);
   const secret = SECRET_NAME.test(name) || PEM.test(example);
   const spec = guessType(name, example, secret);
   if (secret) return { ...spec, secret: true } as VarSpec;
   if (example === '' || compileValidator(spec)(example) !== undefined) return spec;
+  return { ...spec, default: defaultValue(spec, example) } as VarSpec;
+}
+
+function inferLoaderControlSpec(name: string, example: string): VarSpec {
+  const { type } = guessType(name, example, false);
+  const spec = { type, loaderControl: true } as VarSpec;
+  if (example === '') return { ...spec, required: false };
+  // The guess is looser than the type's own checks (an email, say): what they refuse stays text.
+  if (compileValidator(spec)(example) !== undefined) return { type: 'string', loaderControl: true, default: example };
   return { ...spec, default: defaultValue(spec, example) } as VarSpec;
 }
 

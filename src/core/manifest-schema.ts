@@ -14,6 +14,9 @@ const common = {
   required: z.optional(z.boolean()),
   description: z.optional(z.string()),
   example: z.optional(z.unknown()),
+  // Declares a loader-control variable (LD_PRELOAD, NODE_OPTIONS, …) on purpose; only
+  // those may carry it (see loader-control.ts and the manifest's semantic checks).
+  loaderControl: z.optional(z.boolean()),
 };
 
 const nonNegativeInt = z.int().check(z.nonnegative());

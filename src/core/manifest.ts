@@ -1,13 +1,15 @@
 /**
  * Parsing `devsecrets.json` into a checked `Manifest`: JSON syntax (with line and
  * column), structure (the zod/mini schema, unknown fields are errors) and semantics
- * (per-type checks, names that collide ignoring case, forbid rules). Every problem is
- * collected and reported at once as `MANIFEST_INVALID`.
+ * (per-type checks, names that collide ignoring case, loader-control variables declared
+ * without `"loaderControl": true`, forbid rules). Every problem is collected and reported
+ * at once as `MANIFEST_INVALID`.
  */
 import { durationMs } from './duration-text.js';
 import { DevsecretsError, type Issue } from './errors.js';
 import { compileForbidRule } from './insecure.js';
 import { scanJson } from './json-scan.js';
+import { loaderControlReason } from './loader-control.js';
 import { DEFAULT_TTL, manifestFromDocument, type Manifest } from './manifest-model.js';
 import { sha256Hex } from './digest.js';
 import { manifestSchema, varSpecSchema, type VarSpec } from './manifest-schema.js';
@@ -41,7 +43,7 @@ export function parseManifest(text: string, path: string, root: string): Manifes
     if (typeof rule === 'string') issues.push({ message: `forbid[${index}]: ${rule}` });
   }
   if (parsed.success && durationMs(parsed.data.ttl ?? DEFAULT_TTL) === undefined) issues.push({ message: 'ttl: is too long' });
-  if (issues.length > 0 || !parsed.success) throw invalid(path, issues);
+  if (issues.length > 0 || !parsed.success) throw invalid(path, issues, Object.entries(vars).some(([name, spec]) => undeclaredLoaderControl(name, spec)));
   return manifestFromDocument(parsed.data, path, root, sha256Hex(text));
 }
 
@@ -67,9 +69,28 @@ function checkVars(vars: Record<string, VarSpec>): Issue[] {
     } else {
       byFoldedName.set(folded, name);
     }
-    issues.push(...checkSpec(name, spec));
+    issues.push(...checkLoaderControl(name, spec), ...checkSpec(name, spec));
   }
   return issues;
+}
+
+/**
+ * A loader-control variable is declared only on purpose, and the opt-in only on one: on
+ * any other variable it would claim a danger that is not there.
+ */
+function checkLoaderControl(name: string, spec: VarSpec): Issue[] {
+  const reason = loaderControlReason(name);
+  if (reason !== undefined && spec.loaderControl !== true) {
+    return [{ var: name, message: `controls how programs load code (${reason}): remove it, or declare it on purpose with "loaderControl": true` }];
+  }
+  if (reason === undefined && spec.loaderControl !== undefined) {
+    return [{ var: name, message: 'loaderControl: only loader-control variables (LD_*, DYLD_*, NODE_OPTIONS, BASH_ENV, PYTHONPATH, …) take it; remove it' }];
+  }
+  return [];
+}
+
+function undeclaredLoaderControl(name: string, spec: VarSpec): boolean {
+  return spec.loaderControl !== true && loaderControlReason(name) !== undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -173,11 +194,14 @@ function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function invalid(path: string, issues: Issue[]): DevsecretsError {
+/** `loaderControl`: a loader-control variable lacks its opt-in, and the hint says what opting in entails. */
+function invalid(path: string, issues: Issue[], loaderControl: boolean): DevsecretsError {
   const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
   return new DevsecretsError('MANIFEST_INVALID', `manifest ${path} is invalid (${count})`, {
     path,
     issues,
-    hint: 'fix the manifest; an editor that reads its $schema completes and checks it',
+    hint: loaderControl
+      ? 'add "loaderControl": true to declare each on purpose, or remove it; devsecrets makes no fake for one, so give it a default (or "required": false) or set it with devsecrets set NAME (devsecrets sync drops a fake an older store holds)'
+      : 'fix the manifest; an editor that reads its $schema completes and checks it',
   });
 }

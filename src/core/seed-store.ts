@@ -3,13 +3,23 @@
  * generation needs the type system (and zod), which `run` does not load.
  */
 import { createHmac } from 'node:crypto';
+import { defaultOf } from './build-child-env.js';
+import { isLoaderControl } from './loader-control.js';
 import type { Manifest } from './manifest-model.js';
 import type { VarSpec } from './manifest-schema.js';
 import { STORE_FORMAT, type StoreDocument, type StoredVar } from './store-document.js';
 import { fakeTag, generateFake } from './types/index.js';
 
 /**
- * Builds a new document holding a fake for every manifest variable.
+ * The manifest variables devsecrets makes fakes for: every one but the loader-control
+ * variables, whose value only a person or the manifest's default may give.
+ */
+export function fakeableVars(manifest: Manifest): [string, VarSpec][] {
+  return Object.entries(manifest.vars).filter(([name]) => !isLoaderControl(name));
+}
+
+/**
+ * Builds a new document holding a fake for every variable of {@link fakeableVars}.
  * @throws DevsecretsError `FAKE_UNAVAILABLE` when a variable's fake cannot be generated.
  */
 export function createStoreDocument(manifest: Manifest, storeId: string, seed: Uint8Array, now: Date): StoreDocument {
@@ -24,7 +34,7 @@ export function createStoreDocument(manifest: Manifest, storeId: string, seed: U
     generation: 0,
     vars: {},
   };
-  for (const [name, spec] of Object.entries(manifest.vars)) {
+  for (const [name, spec] of fakeableVars(manifest)) {
     document.vars[name] = generatedVar(name, spec, seed, now);
   }
   return document;
@@ -34,4 +44,14 @@ export function createStoreDocument(manifest: Manifest, storeId: string, seed: U
 export function generatedVar(name: string, spec: VarSpec, seed: Uint8Array, now: Date): StoredVar {
   const value = generateFake(name, spec, seed);
   return { value, origin: 'generated', updatedAt: now.toISOString(), tag: fakeTag(name, value, seed) };
+}
+
+/**
+ * The loader-control variables `run` would refuse for want of a value: required, without
+ * a manifest default, and absent from `values`. Nothing will fill them but a person.
+ */
+export function loaderVarsWithoutValue(manifest: Manifest, values: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(manifest.vars)
+    .filter(([name, spec]) => isLoaderControl(name) && spec.required !== false && defaultOf(spec) === undefined && values[name] === undefined)
+    .map(([name]) => name);
 }

@@ -25,12 +25,15 @@ describe('interop with age', () => {
       createdAt: string;
       expiresAt: string;
       generation: number;
+      checked: unknown;
       vars: Record<string, { value: string; origin: string; updatedAt: string }>;
       macs: string[];
     };
     expect(document.format).toBe(2);
     expect(document.generation).toBe(2);
     expect(document.macs).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
+    // The stamp names the checks it was made under: a hash of their code, taken by the build.
+    expect(document.checked).toEqual({ manifestSha256: expect.stringMatching(/^[0-9a-f]{64}$/), revision: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(document.manifest.version).toBe(1);
     expect(document.manifest.digest).toMatch(/^[0-9a-f]{64}$/);
     expect(Date.parse(document.expiresAt) - Date.parse(document.createdAt)).toBe(30 * 24 * 3600 * 1000);

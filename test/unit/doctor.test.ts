@@ -539,7 +539,76 @@ describe('planFixes', () => {
     }), TEMPLATE);
     expect(plan.permissions).toEqual([{ path: '/p/.devsecrets', mode: 0o700 }]);
     expect(plan.sync).toBe(true);
-    expect(syncSafely(document, manifestOf(), NOW)).toEqual({ seeded: ['LOG_LEVEL'], synced: false });
+    expect(syncSafely(document, manifestOf(), NOW)).toEqual({ seeded: ['LOG_LEVEL'], dropped: [], synced: false });
     expect(document.vars.STRIPE_KEY?.value).toBe('not-valid');
+  });
+});
+
+describe('loader-control variables', () => {
+  /** MANIFEST plus opted-in loader-control variables: with a default, without one, and optional. */
+  const LOADER_MANIFEST = {
+    ...MANIFEST,
+    vars: {
+      ...MANIFEST.vars,
+      NODE_OPTIONS: { type: 'string', loaderControl: true, default: '--max-old-space-size=4096' },
+      LD_LIBRARY_PATH: { type: 'string', loaderControl: true },
+      PYTHONPATH: { type: 'string', loaderControl: true, required: false },
+    },
+  };
+
+  /** The facts of a project on LOADER_MANIFEST whose store, seeded by init, `edit` changes. */
+  function loaderProject(edit: (document: StoreDocument) => void = () => {}) {
+    const manifest = manifestOf(LOADER_MANIFEST);
+    const document = createStoreDocument(manifest, 'store-1', SEED, new Date('2026-01-09T00:00:00Z'));
+    edit(document);
+    return { manifest, document, facts: cleanFacts({ manifest: { kind: 'valid', manifest }, store: { kind: 'open', document } }) };
+  }
+
+  it('LOADER_VARIABLE (warn) per opted-in variable, naming what it does; only the one without a default and a value is missing', () => {
+    const report = diagnose(loaderProject().facts);
+    expect(codes(report.findings)).toEqual([
+      'LOADER_VARIABLE:warn:NODE_OPTIONS',
+      'LOADER_VARIABLE:warn:LD_LIBRARY_PATH',
+      'LOADER_VARIABLE:warn:PYTHONPATH',
+      'DRIFT_MISSING_VAR:error:LD_LIBRARY_PATH',
+    ]);
+    expect(report.findings[0]).toMatchObject({ message: expect.stringContaining('--require'), fix: expect.stringContaining('never generates') });
+    expect(report.findings[0]!.message).toContain('"loaderControl": true');
+    // A sync would not fill it: only a person can.
+    expect(report.findings[3]).toMatchObject({
+      message: expect.stringContaining('has no fake (it controls how programs load code): set it with devsecrets set LD_LIBRARY_PATH, or give it a default'),
+      fix: 'devsecrets set LD_LIBRARY_PATH',
+    });
+  });
+
+  it('a value a person set is fine; never quoted', () => {
+    const report = diagnose(loaderProject((document) => {
+      document.vars.LD_LIBRARY_PATH = { value: '/opt/secret-lib', origin: 'set', updatedAt: NOW.toISOString() };
+    }).facts);
+    expect(codes(report.findings)).toEqual(['LOADER_VARIABLE:warn:NODE_OPTIONS', 'LOADER_VARIABLE:warn:LD_LIBRARY_PATH', 'LOADER_VARIABLE:warn:PYTHONPATH']);
+    expect(JSON.stringify(report)).not.toContain('/opt/secret-lib');
+    expect(report.ok).toBe(true);
+  });
+
+  it('a fake an older devsecrets generated for one is reported, and doctor --fix removes it', () => {
+    const { manifest, document, facts } = loaderProject((stored) => {
+      stored.vars.NODE_OPTIONS = { value: 'fake-old', origin: 'generated', updatedAt: NOW.toISOString() };
+      stored.vars.LD_LIBRARY_PATH = { value: '/opt/lib', origin: 'set', updatedAt: NOW.toISOString() };
+      stored.manifest.digest = 'an older manifest';
+    });
+    const findings = diagnose(facts).findings.filter((finding) => finding.code === 'LOADER_VARIABLE' && finding.var === 'NODE_OPTIONS');
+    expect(findings.map((finding) => finding.fix)).toEqual([expect.any(String), 'devsecrets sync removes it']);
+    expect(planFixes(facts, []).sync).toBe(true);
+    expect(syncSafely(document, manifest, NOW)).toEqual({ seeded: [], dropped: ['NODE_OPTIONS'], synced: true });
+    expect(document.vars.NODE_OPTIONS).toBeUndefined();
+    expect(document.vars.LD_LIBRARY_PATH?.value).toBe('/opt/lib');
+  });
+
+  it('doctor --fix plans no sync for a loader-control variable it cannot fill, and seeds none', () => {
+    expect(planFixes(loaderProject().facts, []).sync).toBe(false);
+    const { manifest, document, facts } = loaderProject((stored) => void delete stored.vars.PORT);
+    expect(planFixes(facts, []).sync).toBe(true);
+    expect(syncSafely(document, manifest, NOW)).toEqual({ seeded: ['PORT'], dropped: [], synced: true });
+    expect(Object.keys(document.vars)).not.toContain('LD_LIBRARY_PATH');
   });
 });

@@ -2,10 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SpecOf, VarSpec } from '../../src/core/manifest-schema.js';
 import { VAR_TYPES } from '../../src/core/manifest-schema.js';
+import { isLoaderControl } from '../../src/core/loader-control.js';
 import { checkSpec, compileValidator, fakeTag, generateFake, verifyFake } from '../../src/core/types/index.js';
 
 const opt = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined });
-const nameArb = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,30}$/);
+// Loader-control names (LD_*, PATH, …) never get a fake: generateFake refuses them, as its own test shows.
+const nameArb = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,30}$/).filter((name) => !isLoaderControl(name));
 const seedArb = fc.uint8Array({ minLength: 32, maxLength: 32 });
 /** Two bounds in either order, each optional, returned low first. */
 const bounds = <T>(arb: fc.Arbitrary<T>, compare: (a: T, b: T) => number) =>

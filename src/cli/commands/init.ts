@@ -2,7 +2,9 @@
 import { relative, resolve } from 'node:path';
 import { DevsecretsError } from '../../core/errors.js';
 import { inferManifest } from '../../core/infer-manifest.js';
+import { noFakeAdvice } from '../../core/loader-control.js';
 import { MANIFEST_FILE } from '../../core/manifest-model.js';
+import { loaderVarsWithoutValue } from '../../core/seed-store.js';
 import { readEnvFile } from '../../adapters/env-file.js';
 import { ensureGitignoreBlock, readTemplate, writeProjectFile } from '../../adapters/project-files.js';
 import { loadManifest, locateManifest } from '../../adapters/manifest-file.js';
@@ -27,9 +29,14 @@ export default async function init(context: CommandContext, options: InitOptions
   const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
   const location = locateManifest(context.cwd, context.manifestPath);
   if (!location.exists) {
-    const text = options.from === undefined ? readTemplate(MANIFEST_FILE) : inferredManifest(resolve(context.cwd, options.from));
-    await writeProjectFile(location.path, text);
+    const inferred = options.from === undefined ? undefined : inferManifest(readEnvFile(resolve(context.cwd, options.from)), SCHEMA_REF);
+    await writeProjectFile(location.path, inferred === undefined ? readTemplate(MANIFEST_FILE) : `${JSON.stringify(inferred, null, 2)}\n`);
     output.info(`created ${MANIFEST_FILE}${options.from === undefined ? ' from the starter template' : ` from ${options.from}`}: review it and commit it`);
+    for (const [name, spec] of Object.entries(inferred?.vars ?? {})) {
+      if (spec.loaderControl !== true) continue;
+      const preset = spec.default === undefined ? '' : ", with the example's value as its default";
+      output.warn(`${name} controls how programs load code: the manifest declares it on purpose ("loaderControl": true)${preset}; review it before you commit`);
+    }
   } else if (options.from !== undefined) {
     throw new DevsecretsError('FAILURE', `${location.path} already exists; --from only creates a new manifest`, {
       hint: 'edit the existing manifest, or remove it and run init --from again',
@@ -54,10 +61,7 @@ export default async function init(context: CommandContext, options: InitOptions
   if (created.identity.notice !== undefined) output.warn(created.identity.notice);
   const where = created.identity.location === 'keychain' ? 'the OS keychain' : created.identity.path ?? 'an identity file';
   output.info(`${created.status === 'repaired' ? 'finished an interrupted init: ' : ''}store created with ${count} fake value${count === 1 ? '' : 's'} (identity in ${where})`);
+  for (const name of loaderVarsWithoutValue(manifest, created.document.vars)) output.warn(`${name} ${noFakeAdvice(name)}`);
   output.info('next: devsecrets run -- <your command>   (for example: devsecrets run -- npm start)');
   return 0;
-}
-
-function inferredManifest(path: string): string {
-  return `${JSON.stringify(inferManifest(readEnvFile(path), SCHEMA_REF), null, 2)}\n`;
 }

@@ -1,4 +1,9 @@
-/** `devsecrets ls [--json]` — names, types, origins and masked values; never a secret value. */
+/**
+ * `devsecrets ls [--json]` — names, types, origins and masked values; never a secret value.
+ * A variable with no stored value shows its manifest default (origin `default`), as `run`
+ * uses it, or nothing (`missing`).
+ */
+import { defaultOf } from '../../core/build-child-env.js';
 import { timeLeft } from '../../core/store-document.js';
 import { maskValue } from '../../core/types/index.js';
 import { loadManifest } from '../../adapters/manifest-file.js';
@@ -23,12 +28,15 @@ export default async function ls(context: CommandContext): Promise<void> {
     const stored = document.vars[name];
     // A variable the manifest no longer declares is treated as secret: nothing says otherwise.
     const secret = spec === undefined || spec.secret === true;
+    // What `run` uses when the store holds nothing (a secret never has a default): how a
+    // loader-control variable's default, never copied into the store, shows up.
+    const fallback = stored === undefined && spec !== undefined ? defaultOf(spec) : undefined;
     return {
       name,
       type: spec?.type ?? 'not in manifest',
       secret,
-      origin: stored?.origin ?? 'missing',
-      value: stored === undefined ? null : secret ? maskValue(stored.value) : stored.value,
+      origin: stored?.origin ?? (fallback === undefined ? 'missing' : 'default'),
+      value: stored === undefined ? (fallback ?? null) : secret ? maskValue(stored.value) : stored.value,
       updatedAt: stored?.updatedAt ?? null,
     };
   });

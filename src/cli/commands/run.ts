@@ -110,13 +110,17 @@ function trustedManifest(file: ManifestFile, textSha256: string): Manifest {
   return manifestFromDocument(JSON.parse(file.text), file.path, file.root, textSha256);
 }
 
-/** `--ephemeral`: fakes from a throwaway seed, in memory only. */
+/**
+ * `--ephemeral`: fakes from a throwaway seed, in memory only. Loader-control variables get
+ * none: their manifest default, or an inherited value, stands in.
+ */
 async function ephemeralSource(file: ManifestFile): Promise<Source> {
   const manifest = await checkManifestFile(file);
   const { randomBytes } = await import('node:crypto');
   const { generateFake } = await import('../../core/types/index.js');
+  const { fakeableVars } = await import('../../core/seed-store.js');
   const seed = randomBytes(32);
   const values: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(manifest.vars)) values[name] = generateFake(name, spec, seed);
+  for (const [name, spec] of fakeableVars(manifest)) values[name] = generateFake(name, spec, seed);
   return { manifest, values, checked: false };
 }

@@ -1,5 +1,6 @@
 /** `devsecrets sync [--adopt [--yes]]` — bring the store in line with a changed manifest; adopt a store written outside devsecrets. */
 import { DevsecretsError } from '../../core/errors.js';
+import { noFakeAdvice } from '../../core/loader-control.js';
 import { syncDocument } from '../../core/sync-store.js';
 import { loadManifest } from '../../adapters/manifest-file.js';
 import { updateStore, type OpenedStore } from '../../adapters/store.js';
@@ -24,14 +25,16 @@ export default async function sync(context: CommandContext, options: SyncOptions
     if (opened.trust !== 'authenticated') await adopt(context, opened, options.yes === true);
     else if (options.adopt) output.info('the store proves it was written with this identity: nothing to adopt');
     const changes = syncDocument(opened.document, manifest, new Date());
-    return { result: changes, audit: { action: 'sync', vars: [...changes.added, ...changes.removed, ...changes.regenerated] } };
+    return { result: changes, audit: { action: 'sync', vars: [...changes.added, ...changes.removed, ...changes.regenerated, ...changes.dropped] } };
   }, { adopt: options.adopt === true });
   const lines: [string, string[]][] = [
     ['added with fresh fakes', report.added],
     ['removed (no longer in the manifest)', report.removed],
     ['regenerated (no longer valid)', report.regenerated],
+    ['removed generated fakes (loader-control variables get none)', report.dropped],
   ];
   for (const [what, names] of lines) if (names.length > 0) output.info(`${what}: ${names.join(', ')}`);
+  for (const name of report.unfilled) output.warn(`${name} ${noFakeAdvice(name)}`);
   if (report.invalidKept.length > 0) {
     throw new DevsecretsError('VALIDATION_FAILED', `store synced with manifest version ${manifest.version}, but values you set no longer validate`, {
       issues: report.invalidKept,

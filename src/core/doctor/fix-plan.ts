@@ -4,6 +4,7 @@
  * rule hiding an example — are left for a person to weigh; values a person set are never touched; tracked files are never removed (the
  * finding prints the `git rm --cached` command instead).
  */
+import { isLoaderControl } from '../loader-control.js';
 import type { Manifest } from '../manifest-model.js';
 import { generatedVar } from '../seed-store.js';
 import { seedOf, type StoreDocument } from '../store-document.js';
@@ -109,7 +110,8 @@ export function planFixes(facts: DoctorFacts, templateRules: readonly string[], 
   if (facts.manifest.kind === 'valid' && facts.store.kind === 'open') {
     const { manifest } = facts.manifest;
     const { document } = facts.store;
-    const missing = Object.entries(manifest.vars).some(([name, spec]) => document.vars[name] === undefined && spec.required !== false);
+    // Only a person fills a loader-control variable: planning a sync for one would never end.
+    const missing = Object.entries(manifest.vars).some(([name, spec]) => document.vars[name] === undefined && spec.required !== false && !isLoaderControl(name));
     const stale = document.manifest.version !== manifest.version || document.manifest.digest !== manifest.digest;
     sync = missing || (stale && onlyAddsFakes(document, manifest, facts.now));
     if (dropExtras) extras = Object.keys(document.vars).filter((name) => !(name in manifest.vars));
@@ -117,24 +119,31 @@ export function planFixes(facts: DoctorFacts, templateRules: readonly string[], 
   return { ignoreRules: [...ignoreRules], permissions, sync, extras, negations, exampleNegations };
 }
 
-/** Whether a full sync would only add fakes and restamp: no value dropped, replaced or kept invalid. */
+/**
+ * Whether a full sync would only add fakes and restamp (removing a loader-control variable's
+ * fake loses nothing): no other value dropped, replaced or kept invalid.
+ */
 function onlyAddsFakes(document: StoreDocument, manifest: Manifest, now: Date): boolean {
   const trial = syncDocument(structuredClone(document), manifest, now);
   return trial.removed.length + trial.regenerated.length + trial.invalidKept.length === 0;
 }
 
 /**
- * `sync` when all it would do is add fakes and restamp the manifest; otherwise (it would
- * drop extras or replace values) only the missing variables get fresh fakes and the stamp
- * stays, so `doctor` keeps pointing at `devsecrets sync`. Edits `document` in place.
- * @returns the variables seeded, and whether the store is now synced with the manifest.
+ * `sync` when all it would do is add fakes (and remove loader-control variables' fakes, which
+ * loses nothing) and restamp the manifest; otherwise (it would drop extras or replace
+ * values) only the missing variables get fresh fakes and the stamp stays, so `doctor` keeps
+ * pointing at `devsecrets sync`. Loader-control variables never get a fake. Edits
+ * `document` in place.
+ * @returns the variables seeded, the loader-control fakes removed, and whether the store is
+ * now synced with the manifest.
  */
-export function syncSafely(document: StoreDocument, manifest: Manifest, now: Date): { seeded: string[]; synced: boolean } {
+export function syncSafely(document: StoreDocument, manifest: Manifest, now: Date): { seeded: string[]; dropped: string[]; synced: boolean } {
   if (onlyAddsFakes(document, manifest, now)) {
-    return { seeded: syncDocument(document, manifest, now).added, synced: true };
+    const { added, dropped } = syncDocument(document, manifest, now);
+    return { seeded: added, dropped, synced: true };
   }
   const seed = seedOf(document);
-  const seeded = Object.keys(manifest.vars).filter((name) => document.vars[name] === undefined);
+  const seeded = Object.keys(manifest.vars).filter((name) => document.vars[name] === undefined && !isLoaderControl(name));
   for (const name of seeded) document.vars[name] = generatedVar(name, manifest.vars[name]!, seed, now);
-  return { seeded, synced: false };
+  return { seeded, dropped: [], synced: false };
 }

@@ -14,6 +14,8 @@ import { isAbsolute, relative } from 'node:path';
 import { auditChainFinding, verifyAuditLog } from '../audit.js';
 import type { StoreDocument } from '../store-document.js';
 import { findCaseConflicts, toReport, type Finding, type Report } from '../findings.js';
+import { loaderControlReason } from '../loader-control.js';
+import type { Manifest } from '../manifest-model.js';
 import { checkContent, checkStaged } from './content-checks.js';
 import type { DoctorFacts, ManifestFact } from './facts.js';
 import { checkGit } from './git-checks.js';
@@ -35,6 +37,7 @@ export function diagnose(facts: DoctorFacts): Report {
   const permissions = checkPermissionFacts(facts.permissions, display);
   const findings: Finding[] = [
     ...manifestFindings(facts.manifest, display),
+    ...(manifest === undefined ? [] : loaderFindings(manifest)),
     ...checkStoreAccess(facts.store, new Set(permissions.map((finding) => finding.path ?? '')), display),
     ...(document === undefined ? [] : checkExpiry(document, facts.now)),
     ...(manifest === undefined || document === undefined ? [] : checkDrift(manifest, document)),
@@ -62,6 +65,23 @@ function manifestFindings(fact: ManifestFact, display: (path: string) => string)
     message: `${path}: ${issue.var === undefined ? '' : `${issue.var}: `}${issue.message}`,
     ...(issue.var === undefined ? {} : { var: issue.var }),
   }));
+}
+
+/**
+ * `LOADER_VARIABLE` (warn) for each loader-control variable the manifest opts in: legitimate,
+ * but what it holds decides what code every program started by `run` loads, so a reviewer
+ * should look at it. (One not opted in makes the manifest invalid instead.)
+ */
+function loaderFindings(manifest: Manifest): Finding[] {
+  return Object.keys(manifest.vars).flatMap((name): Finding[] => {
+    const reason = loaderControlReason(name);
+    if (reason === undefined) return [];
+    return [{
+      code: 'LOADER_VARIABLE', level: 'warn', var: name,
+      message: `${name} controls how programs load code (${reason}); the manifest declares it on purpose ("loaderControl": true)`,
+      fix: 'check that its default and any value set for it load only what the team intends; devsecrets never generates one',
+    }];
+  });
 }
 
 /** The audit log's chain and, with the store open, its signatures: the check `audit --verify` makes. */

@@ -6,6 +6,7 @@
 import { defaultOf } from '../build-child-env.js';
 import { evaluateValue } from '../evaluate.js';
 import type { Finding } from '../findings.js';
+import { isLoaderControl, noFakeAdvice } from '../loader-control.js';
 import type { Manifest } from '../manifest-model.js';
 import { expiryError, seedOf, versionDriftError, type StoreDocument } from '../store-document.js';
 import { verifyFake } from '../types/index.js';
@@ -40,28 +41,48 @@ export function checkExpiry(document: StoreDocument, now: Date): Finding[] {
  * - `DRIFT_MANIFEST_VERSION`: an error when the store was synced with an older manifest
  *   version (`run` refuses it), a warning when only the manifest's content changed;
  * - `DRIFT_MISSING_VAR`: an error for a required variable without a default (`run` refuses),
- *   a warning when the manifest default stands in; optional variables may be left unset;
+ *   a warning when the manifest default stands in; optional variables may be left unset,
+ *   and so may loader-control variables with a default (they never get a stored copy);
  * - `DRIFT_EXTRA_VAR` (warn): in the store, not in the manifest;
  * - `DRIFT_INVALID_VALUE`, `INSECURE_VALUE` (errors): what `run` would refuse, whatever the
  *   value's origin — a fake too becomes insecure when a `forbid` rule starts matching it;
  * - `UNVERIFIED_VALUE` (warn): a secret that is not a verified devsecrets fake (set or
  *   imported by a person, or a generated value whose tag no longer matches), unless it is
- *   already reported insecure.
+ *   already reported insecure;
+ * - `LOADER_VARIABLE` (warn): a loader-control variable holding a generated value, a fake
+ *   made before such variables got none, which `sync` removes.
  */
 export function checkDrift(manifest: Manifest, document: StoreDocument): Finding[] {
   const findings: Finding[] = [...checkManifestVersion(manifest, document)];
   const seed = seedOf(document);
   for (const [name, spec] of Object.entries(manifest.vars)) {
     const stored = document.vars[name];
+    const loaderControl = isLoaderControl(name);
     if (stored === undefined) {
       if (spec.required === false) continue;
       const hasDefault = defaultOf(spec) !== undefined;
+      if (loaderControl) {
+        if (!hasDefault) {
+          findings.push({
+            code: 'DRIFT_MISSING_VAR', level: 'error', var: name,
+            message: `${name} is required but not in the store; it ${noFakeAdvice(name)}`, fix: `devsecrets set ${name}`,
+          });
+        }
+        continue;
+      }
       findings.push({
         code: 'DRIFT_MISSING_VAR', level: hasDefault ? 'warn' : 'error', var: name,
         message: hasDefault ? `${name} is not in the store; run falls back to the manifest default` : `${name} is required but not in the store`,
         fix: 'devsecrets sync',
       });
       continue;
+    }
+    if (loaderControl && stored.origin === 'generated') {
+      findings.push({
+        code: 'LOADER_VARIABLE', level: 'warn', var: name,
+        message: `${name} holds a fake generated before devsecrets stopped making them for loader-control variables; run passes it on`,
+        fix: 'devsecrets sync removes it',
+      });
     }
     const { invalid, insecure } = evaluateValue(manifest, name, spec, stored.value);
     const personal = stored.origin !== 'generated';

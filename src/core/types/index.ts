@@ -8,6 +8,7 @@
  */
 import { DevsecretsError, type Issue } from '../errors.js';
 import { assertSeed, FakeRandom } from '../fake-random.js';
+import { isLoaderControl } from '../loader-control.js';
 import type { SpecOf, VarSpec, VarType } from '../manifest-schema.js';
 import { bytesType } from './bytes.js';
 import { boolType, enumType } from './choice.js';
@@ -87,11 +88,12 @@ function presetProblems(spec: VarSpec): string[] {
 /**
  * Only patterns and host globs can make fake generation impossible; every other type's
  * consistent options always admit a fake, so the hot path (every `run` parses the
- * manifest) skips the trial for them.
+ * manifest) skips the trial for them. A loader-control variable never gets a fake, so no
+ * spec of one needs to admit any.
  */
 function trialFakeProblems(name: string, spec: VarSpec): string[] {
   const generationCanFail = (spec.type === 'string' && spec.pattern !== undefined) || (spec.type === 'url' && spec.host !== undefined);
-  if (!generationCanFail) return [];
+  if (!generationCanFail || isLoaderControl(name)) return [];
   try {
     generateFake(name, spec, TRIAL_SEED);
     return [];
@@ -137,10 +139,13 @@ export function compileValidator(spec: VarSpec): Validator {
  * for hex tokens) and in URL passwords — left out only when length bounds leave no room.
  *
  * @throws DevsecretsError FAKE_UNAVAILABLE (issues name the var) when the spec admits no
- * fake, e.g. a string pattern outside the supported subset and no matching example.
+ * fake, e.g. a string pattern outside the supported subset and no matching example, and
+ * always for a loader-control variable (`LD_PRELOAD`, `NODE_OPTIONS`, …): a fake there
+ * would decide what code every program loads. Callers leave those out beforehand.
  * @throws RangeError when the seed is shorter than 16 bytes.
  */
 export function generateFake(name: string, spec: VarSpec, seed: Uint8Array): string {
+  if (isLoaderControl(name)) throw fakeUnavailable(name, 'controls how programs load code, so devsecrets never makes a fake for it');
   assertSeed(seed);
   const validate = compileValidator(spec);
   const preset = spec.secret === true ? undefined : envText(spec, spec.default);
