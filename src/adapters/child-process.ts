@@ -13,7 +13,6 @@
  * Either way the command is looked up as execvp(3) does, before anything starts, so a
  * missing command is reported as such (127) and one that cannot be executed too (126).
  */
-import { spawn } from 'node:child_process';
 import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 
@@ -88,11 +87,13 @@ export function execChild(command: string, args: readonly string[], env: Record<
  * @returns how the child ended (its status, 128+N on signal N), or that the command was not
  *   found or not executable; never rejects
  */
-export function runChild(command: string, args: readonly string[], env: Record<string, string>): Promise<ChildOutcome> {
+export async function runChild(command: string, args: readonly string[], env: Record<string, string>): Promise<ChildOutcome> {
   const found = findCommand(command, env);
-  if (found.kind !== 'found') return Promise.resolve(found);
+  if (found.kind !== 'found') return found;
   // setpriv looks the command up again, on the same PATH, so that argv[0] stays as given.
   const setpriv = deathSignalWrapper();
+  // Loaded only here: a run that becomes its child never needs it, and loading it costs about 2 ms.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolvePromise) => {
     const child = setpriv === undefined
       ? spawn(found.file, args, { argv0: command, env, stdio: 'inherit', shell: false })
