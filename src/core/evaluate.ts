@@ -8,7 +8,7 @@ import type { Manifest } from './manifest-model.js';
 import type { VarSpec } from './manifest-schema.js';
 import { findInsecureReason } from './insecure.js';
 import { isLoaderControl, noFakeAdvice } from './loader-control.js';
-import { compileValidator } from './types/index.js';
+import { compileValidator, isSignedWith, type SiblingValue } from './types/index.js';
 
 export interface Evaluation {
   /** Required variables with no value. */
@@ -33,7 +33,23 @@ export function evaluateValue(manifest: Manifest, name: string, spec: VarSpec, v
 }
 
 /**
- * Evaluates every manifest variable against `values` (absent = undefined).
+ * Why a `jwt` value is not signed with the value of its `signedWith` variable, or undefined:
+ * also when that variable has no value or one that fails its own validator (reported as
+ * such), and for any other spec. The value itself is expected to pass its own validator.
+ * The reason names the signing variable, never a value.
+ */
+export function signatureReason(manifest: Manifest, spec: VarSpec, value: string, sibling: SiblingValue): string | undefined {
+  if (spec.type !== 'jwt' || spec.signedWith === undefined) return undefined;
+  const signerSpec = manifest.vars[spec.signedWith];
+  const key = sibling(spec.signedWith);
+  if (signerSpec === undefined || key === undefined || compileValidator(signerSpec)(key) !== undefined) return undefined;
+  const alg = spec.alg ?? 'HS256';
+  return isSignedWith(value, key, alg) ? undefined : `is not signed with the value of ${spec.signedWith} (${alg})`;
+}
+
+/**
+ * Evaluates every manifest variable against `values` (absent = undefined), a `jwt` with
+ * `signedWith` also against the value of its signing variable (see {@link signatureReason}).
  */
 export function evaluateValues(manifest: Manifest, values: Readonly<Record<string, string | undefined>>): Evaluation {
   const evaluation: Evaluation = { missing: [], invalid: [], insecure: [] };
@@ -44,7 +60,9 @@ export function evaluateValues(manifest: Manifest, values: Readonly<Record<strin
       continue;
     }
     const { invalid, insecure } = evaluateValue(manifest, name, spec, value);
+    const unsigned = invalid === undefined ? signatureReason(manifest, spec, value, (other) => values[other]) : undefined;
     if (invalid) evaluation.invalid.push(invalid);
+    else if (unsigned !== undefined) evaluation.invalid.push({ var: name, message: unsigned });
     if (insecure) evaluation.insecure.push(insecure);
   }
   return evaluation;

@@ -17,6 +17,10 @@ const common = {
   // Declares a loader-control variable (LD_PRELOAD, NODE_OPTIONS, …) on purpose; only
   // those may carry it (see loader-control.ts and the manifest's semantic checks).
   loaderControl: z.optional(z.boolean()),
+  // `false`: devsecrets never makes a value for this optional variable, so a child gets one
+  // only when a person sets it or the environment has it, and the app keeps its own default
+  // otherwise. Only on `"required": false` (see the manifest's semantic checks).
+  fake: z.optional(z.boolean()),
 };
 
 const nonNegativeInt = z.int().check(z.nonnegative());
@@ -24,6 +28,12 @@ const positiveInt = z.int().check(z.positive());
 const stringList = z.array(z.string()).check(z.minLength(1));
 
 const duration = z.string().check(z.regex(DURATION_RE, DURATION_REASON));
+
+/** Names follow POSIX environment variable rules: letters, digits, underscore, no leading digit. */
+export const VAR_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The JWT algorithms devsecrets signs fakes with: HMAC, keyed by another variable's value. */
+export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 
 const specs = [
   z.strictObject({
@@ -58,9 +68,17 @@ const specs = [
     protocols: z.optional(stringList),
     params: z.optional(z.record(z.string(), z.string())),
     host: z.optional(stringList),
+    // A comma-separated list of such urls (`ADDITIONAL_REDIRECT_URLS`, CORS origins).
+    list: z.optional(z.boolean()),
   }),
   z.strictObject({ type: z.literal('email'), ...common, default: z.optional(z.string()) }),
-  z.strictObject({ type: z.literal('hostname'), ...common, default: z.optional(z.string()) }),
+  z.strictObject({
+    type: z.literal('hostname'),
+    ...common,
+    default: z.optional(z.string()),
+    // Also accepts one leading dot: a cookie domain (`.example.com`) covering every subdomain.
+    leadingDot: z.optional(z.boolean()),
+  }),
   z.strictObject({ type: z.literal('uuid'), ...common, default: z.optional(z.string()) }),
   z.strictObject({
     type: z.literal('duration'),
@@ -93,15 +111,24 @@ const specs = [
     curve: z.optional(z.enum(['P-256', 'P-384', 'P-521'])),
   }),
   z.strictObject({ type: z.literal('json'), ...common, default: z.optional(z.unknown()) }),
+  z.strictObject({
+    type: z.literal('jwt'),
+    ...common,
+    default: z.optional(z.string()),
+    alg: z.optional(z.enum(JWT_ALGORITHMS)),
+    // Claims the payload must carry with exactly these values (`"role": "anon"`).
+    claims: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+    // Claims the payload must carry, whatever their value (`iat`, `exp`).
+    requiredClaims: z.optional(stringList),
+    // The variable whose value is the HMAC key the token is signed with (`JWT_SECRET`).
+    signedWith: z.optional(z.string().check(z.regex(VAR_NAME_RE, 'must be a variable name'))),
+  }),
 ] as const;
 
 /** Every variable type the manifest knows, in the order the README documents them. */
 export const VAR_TYPES = specs.map((spec) => spec.shape.type.def.values[0]) as VarType[];
 
 export const varSpecSchema = z.discriminatedUnion('type', [...specs]);
-
-/** Names follow POSIX environment variable rules: letters, digits, underscore, no leading digit. */
-export const VAR_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const manifestSchema = z.strictObject({
   $schema: z.optional(z.string()),

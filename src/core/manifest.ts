@@ -69,9 +69,26 @@ function checkVars(vars: Record<string, VarSpec>): Issue[] {
     } else {
       byFoldedName.set(folded, name);
     }
-    issues.push(...checkLoaderControl(name, spec), ...checkSpec(name, spec));
+    issues.push(...checkLoaderControl(name, spec), ...checkSpec(name, spec), ...checkSignedWith(name, spec, vars));
   }
   return issues;
+}
+
+/**
+ * A jwt's `signedWith` names another variable that gets a value devsecrets can sign with:
+ * not a loader-control one nor one declared `"fake": false` (no fake to sign with), and not
+ * a signed token itself, so that signing keys are always made before the tokens.
+ */
+function checkSignedWith(name: string, spec: VarSpec, vars: Record<string, VarSpec>): Issue[] {
+  if (spec.type !== 'jwt' || spec.signedWith === undefined) return [];
+  const signer = spec.signedWith;
+  const signerSpec = vars[signer];
+  let problem: string | undefined;
+  if (signer === name) problem = 'a token cannot be signed with itself';
+  else if (signerSpec === undefined) problem = `${signer} is not a variable of the manifest`;
+  else if (signerSpec.type === 'jwt' && signerSpec.signedWith !== undefined) problem = `${signer} is itself a signed token; sign with a secret instead`;
+  else if (loaderControlReason(signer) !== undefined || signerSpec.fake === false) problem = `${signer} gets no fake, so devsecrets could not sign this token`;
+  return problem === undefined ? [] : [{ var: name, message: `signedWith: ${problem}` }];
 }
 
 /**

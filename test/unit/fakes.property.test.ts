@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { SpecOf, VarSpec } from '../../src/core/manifest-schema.js';
 import { VAR_TYPES } from '../../src/core/manifest-schema.js';
 import { isLoaderControl } from '../../src/core/loader-control.js';
-import { checkSpec, compileValidator, fakeTag, generateFake, verifyFake } from '../../src/core/types/index.js';
+import { checkSpec, compileValidator, fakeTag, generateFake, isSignedWith, parseJwt, verifyFake } from '../../src/core/types/index.js';
 
 const opt = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined });
 // Loader-control names (LD_*, PATH, …) never get a fake: generateFake refuses them, as its own test shows.
@@ -78,6 +78,7 @@ const urlArb = fc
     ),
     params: opt(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 12 }), { maxKeys: 3 })),
     host: opt(fc.uniqueArray(hostPatternArb, { minLength: 1, maxLength: 3 })),
+    list: opt(fc.boolean()),
     secret: fc.boolean(),
   })
   .map((options): SpecOf<'url'> => ({ type: 'url', ...options }));
@@ -113,6 +114,16 @@ const bytesArb = fc
 const simpleArb = fc
   .constantFrom('email', 'hostname', 'uuid')
   .map((type): VarSpec => ({ type }) as VarSpec);
+const hostnameArb = opt(fc.boolean()).map((leadingDot): SpecOf<'hostname'> => ({ type: 'hostname', leadingDot }));
+
+const claimNameArb = fc.oneof(fc.constantFrom('iat', 'exp', 'nbf', 'sub', 'iss', 'aud', 'role', 'devsecrets'), fc.string({ minLength: 1, maxLength: 8 }));
+const jwtArb = fc
+  .record({
+    alg: opt(fc.constantFrom('HS256', 'HS384', 'HS512') as fc.Arbitrary<'HS256' | 'HS384' | 'HS512'>),
+    claims: opt(fc.dictionary(claimNameArb, fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean()), { maxKeys: 3 })),
+    requiredClaims: opt(fc.uniqueArray(claimNameArb, { minLength: 1, maxLength: 4 })),
+  })
+  .map((options): SpecOf<'jwt'> => ({ type: 'jwt', ...options, secret: true }));
 
 /** A json var's preset is either a JSON value, or (as a string) the env text itself. */
 const jsonPresetArb = fc.oneof(
@@ -137,7 +148,7 @@ const privateKeyArb: fc.Arbitrary<SpecOf<'private-key'>> = fc.oneof(
 
 /** Specs that checkSpec accepts, of every type but private-key (whose keys are too slow to make 100 times). */
 const soundSpecArb: fc.Arbitrary<VarSpec> = fc
-  .oneof(stringArb, intArb, numberArb, boolArb, portArb, enumArb, urlArb, durationArb, tokenArb, bytesArb, simpleArb, jsonArb)
+  .oneof(stringArb, intArb, numberArb, boolArb, portArb, enumArb, urlArb, durationArb, tokenArb, bytesArb, simpleArb, hostnameArb, jsonArb, jwtArb)
   .filter((spec) => checkSpec('VAR', spec).length === 0);
 
 describe('fakes', () => {
@@ -152,6 +163,22 @@ describe('fakes', () => {
         expect(compileValidator(spec)(generateFake(name, spec, seed))).toBeUndefined();
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('of a jwt signed with another variable are signed with its value', () => {
+    const keyArb = fc.string({ minLength: 1, maxLength: 64 });
+    fc.assert(
+      fc.property(jwtArb, nameArb, seedArb, keyArb, (unsigned, name, seed, key) => {
+        const spec = { ...unsigned, signedWith: 'SIGNING_KEY' };
+        const token = generateFake(name, spec, seed, (other) => (other === 'SIGNING_KEY' ? key : undefined));
+        expect(compileValidator(spec)(token)).toBeUndefined();
+        expect(isSignedWith(token, key, spec.alg ?? 'HS256')).toBe(true);
+        expect(isSignedWith(token, `${key}x`, spec.alg ?? 'HS256')).toBe(false);
+        // The marker claim, unless the manifest itself names a claim "devsecrets".
+        const named = Object.hasOwn(spec.claims ?? {}, 'devsecrets') || (spec.requiredClaims ?? []).includes('devsecrets');
+        if (!named) expect(parseJwt(token)?.payload.devsecrets).toBe('fake');
+      }),
     );
   });
 

@@ -41,11 +41,17 @@ function fakeLabel(random: FakeRandom): string {
   return `fake-${random.chars(LOWER_ALNUM, 8)}`;
 }
 
-/** Host names; fakes are `fake-<random>.example.test`. */
+/**
+ * Host names; with `leadingDot` also one led by a dot (a cookie domain). Fakes are
+ * `fake-<random>.example.test`, led by a dot with `leadingDot`.
+ */
 export const hostnameType: TypeDef<SpecOf<'hostname'>> = {
   checkOptions: () => [],
-  valueChecks: () => [rule(isHostname, 'must be a valid hostname')],
-  fake: (_spec, random) => `${fakeLabel(random)}.example.test`,
+  valueChecks: (spec) =>
+    spec.leadingDot === true
+      ? [rule((value) => isHostname(value.startsWith('.') ? value.slice(1) : value), 'must be a valid hostname, optionally led by a dot')]
+      : [rule(isHostname, 'must be a valid hostname')],
+  fake: (spec, random) => `${spec.leadingDot === true ? '.' : ''}${fakeLabel(random)}.example.test`,
 };
 
 /** Email addresses; fakes are `fake-<random>@example.test`. */

@@ -15,14 +15,16 @@ import { boolType, enumType } from './choice.js';
 import { durationType } from './duration.js';
 import { emailType, hostnameType, uuidType } from './formats.js';
 import { jsonType } from './json.js';
+import { jwtType } from './jwt.js';
 import { intType, numberType, portType } from './numeric.js';
 import { privateKeyType } from './private-key.js';
 import { stringType } from './string.js';
 import { tokenType } from './token.js';
-import { envText, fakeUnavailable, toValidator, type TypeDef, type Validator } from './type-def.js';
+import { envText, fakeUnavailable, toValidator, type SiblingValue, type TypeDef, type Validator } from './type-def.js';
 import { urlType } from './url.js';
 
-export type { Validator } from './type-def.js';
+export type { SiblingValue, Validator } from './type-def.js';
+export { isJwtAlgorithm, isSignedWith, parseJwt } from './jwt.js';
 export { fakeTag, verifyFake } from './fake-tag.js';
 export { maskValue } from './mask.js';
 
@@ -42,6 +44,7 @@ const TYPE_DEFS: { [T in VarType]: TypeDef<SpecOf<T>> } = {
   bytes: bytesType,
   'private-key': privateKeyType,
   json: jsonType,
+  jwt: jwtType,
 };
 
 /** checkSpec generates one fake to prove a spec admits any; the seed does not matter, only that it is fixed. */
@@ -56,8 +59,9 @@ function typeDefOf(spec: VarSpec): TypeDef<VarSpec> {
  * max, minLength above maxLength, an invalid pattern, a default on a secret, a default or
  * example that fails the var's own validator, repeated enum values, a token length that
  * leaves no room after the prefix, curve/minBits that do not fit the key algorithm,
- * malformed url protocols or host patterns, and a spec no fake can be generated for (a
- * string pattern outside the supported subset without a matching example).
+ * malformed url protocols or host patterns, `"fake": false` on a required variable, and a
+ * spec no fake can be generated for (a string pattern outside the supported subset without
+ * a matching example). Checks between variables (a jwt's `signedWith`) are the manifest's.
  *
  * Defaults, examples and the trial fake are only checked once the options are consistent.
  * The trial fake is skipped for `private-key`, whose options are checked directly
@@ -68,6 +72,9 @@ function typeDefOf(spec: VarSpec): TypeDef<VarSpec> {
  */
 export function checkSpec(name: string, spec: VarSpec): Issue[] {
   const problems = spec.secret === true && spec.default !== undefined ? ['a secret cannot have a default'] : [];
+  if (spec.fake === false && spec.required !== false) {
+    problems.push('"fake": false needs "required": false (devsecrets makes no value for it, so run would refuse until someone sets one)');
+  }
   problems.push(...typeDefOf(spec).checkOptions(spec));
   if (problems.length === 0) problems.push(...presetProblems(spec), ...trialFakeProblems(name, spec));
   return problems.map((message) => ({ var: name, message }));
@@ -93,7 +100,7 @@ function presetProblems(spec: VarSpec): string[] {
  */
 function trialFakeProblems(name: string, spec: VarSpec): string[] {
   const generationCanFail = (spec.type === 'string' && spec.pattern !== undefined) || (spec.type === 'url' && spec.host !== undefined);
-  if (!generationCanFail || isLoaderControl(name)) return [];
+  if (!generationCanFail || isLoaderControl(name) || spec.fake === false) return [];
   try {
     generateFake(name, spec, TRIAL_SEED);
     return [];
@@ -129,8 +136,9 @@ export function compileValidator(spec: VarSpec): Validator {
 
 /**
  * A fake value for `name` that passes `compileValidator(spec)`, derived from the per-store
- * secret `seed`: the same (name, spec, seed) always gives the same value, except for
- * `private-key`, which is a real key freshly made by node:crypto on every call.
+ * secret `seed` (and, for a `jwt` with `signedWith`, from that variable's value, which
+ * `sibling` gives): the same (name, spec, seed, sibling values) always gives the same value,
+ * except for `private-key`, which is a real key freshly made by node:crypto on every call.
  *
  * A non-secret var's `default` that passes the validator is the fake, for every type: the
  * team chose that value, and there is nothing to hide. Otherwise the fake is drawn from a
@@ -141,16 +149,19 @@ export function compileValidator(spec: VarSpec): Validator {
  * @throws DevsecretsError FAKE_UNAVAILABLE (issues name the var) when the spec admits no
  * fake, e.g. a string pattern outside the supported subset and no matching example, and
  * always for a loader-control variable (`LD_PRELOAD`, `NODE_OPTIONS`, …): a fake there
- * would decide what code every program loads. Callers leave those out beforehand.
+ * would decide what code every program loads; for a variable declared `"fake": false`; and
+ * for a `jwt` whose `signedWith` variable has no value. Callers leave the first two out
+ * beforehand, and make a signing key's fake before the tokens signed with it.
  * @throws RangeError when the seed is shorter than 16 bytes.
  */
-export function generateFake(name: string, spec: VarSpec, seed: Uint8Array): string {
+export function generateFake(name: string, spec: VarSpec, seed: Uint8Array, sibling: SiblingValue = () => undefined): string {
   if (isLoaderControl(name)) throw fakeUnavailable(name, 'controls how programs load code, so devsecrets never makes a fake for it');
+  if (spec.fake === false) throw fakeUnavailable(name, 'is declared "fake": false, so devsecrets makes no value for it');
   assertSeed(seed);
   const validate = compileValidator(spec);
   const preset = spec.secret === true ? undefined : envText(spec, spec.default);
   if (preset !== undefined && validate(preset) === undefined) return preset;
-  const value = typeDefOf(spec).fake(spec, new FakeRandom(seed, name), name);
+  const value = typeDefOf(spec).fake(spec, new FakeRandom(seed, name), name, sibling);
   const reason = validate(value);
   if (reason !== undefined) throw fakeUnavailable(name, `cannot generate a fake that passes its own check (${reason})`);
   return value;

@@ -10,6 +10,12 @@ import type { VarSpec } from '../manifest-schema.js';
 /** Returns undefined when the value is valid, else a short lowercase reason that never contains the value. */
 export type Validator = (value: string) => string | undefined;
 
+/**
+ * Another variable's value, for a fake made from it (a `jwt` signed with `JWT_SECRET`'s
+ * value); undefined when that variable has none.
+ */
+export type SiblingValue = (name: string) => string | undefined;
+
 /** One zod/mini check on a raw env value; its message is the reason reported. */
 export type ValueCheck = z.core.$ZodCheck<string>;
 
@@ -19,10 +25,11 @@ export interface TypeDef<S extends VarSpec> {
   /** The checks a value must pass, in the order their reasons should be reported. */
   valueChecks(spec: S): ValueCheck[];
   /**
-   * A fake for a spec whose options are consistent, drawn from `random`.
+   * A fake for a spec whose options are consistent, drawn from `random`; `sibling` gives
+   * the other variables' values, for the types whose fake depends on one.
    * @throws DevsecretsError FAKE_UNAVAILABLE when no fake can be made.
    */
-  fake(spec: S, random: FakeRandom, name: string): string;
+  fake(spec: S, random: FakeRandom, name: string, sibling: SiblingValue): string;
 }
 
 /**

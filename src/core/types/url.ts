@@ -5,7 +5,7 @@
  */
 import { ALNUM, LOWER_ALNUM, type FakeRandom } from '../fake-random.js';
 import type { SpecOf } from '../manifest-schema.js';
-import { rule, type TypeDef, type ValueCheck } from './type-def.js';
+import { rule, type TypeDef } from './type-def.js';
 
 type Spec = SpecOf<'url'>;
 
@@ -49,20 +49,40 @@ function oneOf(words: readonly string[]): string {
   return `${/^[aeiou]/.test(list) ? 'an' : 'a'} ${list}`;
 }
 
-function protocolRule(protocols: readonly string[]): ValueCheck {
-  return rule((value) => {
+/** One test an url must pass, and the reason it fails with. */
+type UrlRule = [test: (url: string) => boolean, reason: string];
+
+function protocolRule(protocols: readonly string[]): UrlRule {
+  return [(value) => {
     const scheme = parseUrl(value)?.protocol.slice(0, -1);
     return scheme !== undefined && protocols.includes(scheme);
-  }, `must be ${oneOf(protocols)} url`);
+  }, `must be ${oneOf(protocols)} url`];
 }
 
-function hostRule(patterns: readonly string[]): ValueCheck {
+function hostRule(patterns: readonly string[]): UrlRule {
   const res = patterns.map(hostPatternRe);
   const allowed = patterns.length === 1 ? patterns[0] : `one of: ${patterns.join(', ')}`;
-  return rule((value) => {
+  return [(value) => {
     const hostname = parseUrl(value)?.hostname.toLowerCase() ?? '';
     return res.some((re) => re.test(hostname));
-  }, `must have a host matching ${allowed}`);
+  }, `must have a host matching ${allowed}`];
+}
+
+function urlRules(spec: Spec): UrlRule[] {
+  return [
+    [(value) => parseUrl(value) !== undefined, 'must be a valid url'],
+    ...(spec.protocols === undefined ? [] : [protocolRule(spec.protocols)]),
+    ...Object.entries(spec.params ?? {}).map(([key, expected]): UrlRule => [
+      (value) => parseUrl(value)?.searchParams.get(key) === expected,
+      `must use ${key}=${expected}`,
+    ]),
+    ...(spec.host === undefined ? [] : [hostRule(spec.host)]),
+  ];
+}
+
+/** The urls of a `list` value: comma-separated, no spaces; the empty text is the empty list. */
+function listItems(value: string): string[] {
+  return value === '' ? [] : value.split(',');
 }
 
 /** A host matching the first `host` pattern, each `*` made a fake label; undefined without patterns. */
@@ -70,9 +90,26 @@ function fakeHost(spec: Spec, random: FakeRandom): string | undefined {
   return spec.host?.[0]?.toLowerCase().replaceAll('*', () => `fake-${random.chars(LOWER_ALNUM, 6)}`);
 }
 
+/** One url: the first protocol (https by default) on a reserved or local host, with the required params and a host matching the first pattern. */
+function fakeUrl(spec: Spec, random: FakeRandom): string {
+  const scheme = spec.protocols?.[0] ?? 'https';
+  const service = SERVICE_SCHEMES[scheme];
+  const host = fakeHost(spec, random);
+  let base: string;
+  if (service === undefined) {
+    base = `${scheme}://${host ?? `fake-${random.chars(LOWER_ALNUM, 8)}.example.test`}/`;
+  } else {
+    const user = `dev_${random.chars(LOWER_ALNUM, 6)}`;
+    const password = PASSWORD_MARKER + random.chars(ALNUM, PASSWORD_RANDOM_LENGTH);
+    base = `${scheme}://${user}:${password}@${host ?? 'localhost'}:${service.port}${service.path}`;
+  }
+  const query = new URLSearchParams(Object.entries(spec.params ?? {})).toString();
+  return query === '' ? base : `${base}?${query}`;
+}
+
 /**
- * URLs; fakes use the first protocol (https by default) on a reserved or local host, with
- * the required params and a host matching the first pattern.
+ * URLs, or with `list` a comma-separated list of them (the empty text being the empty
+ * list), each meeting every option; fakes are one url, or a list of two.
  */
 export const urlType: TypeDef<Spec> = {
   checkOptions(spec) {
@@ -86,27 +123,9 @@ export const urlType: TypeDef<Spec> = {
     if (Object.keys(spec.params ?? {}).includes('')) problems.push('params must not have an empty name');
     return problems;
   },
-  valueChecks: (spec) => [
-    rule((value) => parseUrl(value) !== undefined, 'must be a valid url'),
-    ...(spec.protocols === undefined ? [] : [protocolRule(spec.protocols)]),
-    ...Object.entries(spec.params ?? {}).map(([key, expected]) =>
-      rule((value) => parseUrl(value)?.searchParams.get(key) === expected, `must use ${key}=${expected}`),
-    ),
-    ...(spec.host === undefined ? [] : [hostRule(spec.host)]),
-  ],
-  fake(spec, random) {
-    const scheme = spec.protocols?.[0] ?? 'https';
-    const service = SERVICE_SCHEMES[scheme];
-    const host = fakeHost(spec, random);
-    let base: string;
-    if (service === undefined) {
-      base = `${scheme}://${host ?? `fake-${random.chars(LOWER_ALNUM, 8)}.example.test`}/`;
-    } else {
-      const user = `dev_${random.chars(LOWER_ALNUM, 6)}`;
-      const password = PASSWORD_MARKER + random.chars(ALNUM, PASSWORD_RANDOM_LENGTH);
-      base = `${scheme}://${user}:${password}@${host ?? 'localhost'}:${service.port}${service.path}`;
-    }
-    const query = new URLSearchParams(Object.entries(spec.params ?? {})).toString();
-    return query === '' ? base : `${base}?${query}`;
-  },
+  valueChecks: (spec) =>
+    spec.list === true
+      ? urlRules(spec).map(([test, reason]) => rule((value) => listItems(value).every(test), `each url of the list ${reason}`))
+      : urlRules(spec).map(([test, reason]) => rule(test, reason)),
+  fake: (spec, random) => (spec.list === true ? [fakeUrl(spec, random), fakeUrl(spec, random)].join(',') : fakeUrl(spec, random)),
 };
