@@ -59,7 +59,7 @@ export async function applyFixes(
       return { result, audit: { action: 'sync', vars: [...result.seeded, ...result.dropped] } };
     });
     if (seeded.length > 0) done.push(`seeded ${seeded.join(', ')} with fresh fakes`);
-    if (dropped.length > 0) done.push(`removed the generated fake of ${dropped.join(', ')} (loader-control variables get none)`);
+    if (dropped.length > 0) done.push(`removed the generated fake of ${dropped.join(', ')} (loader-control variables and those declared "fake": false get none)`);
     if (synced) done.push(`store synced with manifest version ${manifest.version}`);
   }
   if (plan.extras.length > 0 && manifest !== undefined) {

@@ -27,6 +27,11 @@ export interface ChildEnv {
   overridden: string[];
   /** Manifest variables whose inherited value won over the store (`--prefer-env`). */
   kept: string[];
+  /**
+   * Manifest variables whose value is the inherited one (the store has none, or
+   * `--prefer-env` chose it): a store's check stamp does not vouch for these.
+   */
+  fromEnv: string[];
   /** Store variables the manifest does not declare. */
   unknown: Issue[];
 }
@@ -63,17 +68,19 @@ export function buildChildEnv(options: BuildChildEnvOptions): ChildEnv {
 
   const overridden: string[] = [];
   const kept: string[] = [];
+  const fromEnv: string[] = [];
   const resolved: Record<string, string | undefined> = {};
   for (const [name, spec] of Object.entries(manifest.vars)) {
     const fromStore = values[name];
-    const fromEnv = inherited[name];
+    const inheritedValue = inherited[name];
     let value: string | undefined;
-    if (fromStore !== undefined && !(options.preferEnv && fromEnv !== undefined)) {
+    if (fromStore !== undefined && !(options.preferEnv && inheritedValue !== undefined)) {
       value = fromStore;
-      if (fromEnv !== undefined && fromEnv !== fromStore) overridden.push(name);
-    } else if (fromEnv !== undefined) {
-      value = fromEnv;
-      if (fromStore !== undefined && fromStore !== fromEnv) kept.push(name);
+      if (inheritedValue !== undefined && inheritedValue !== fromStore) overridden.push(name);
+    } else if (inheritedValue !== undefined) {
+      value = inheritedValue;
+      fromEnv.push(name);
+      if (fromStore !== undefined && fromStore !== inheritedValue) kept.push(name);
     } else {
       value = defaultOf(spec);
     }
@@ -84,7 +91,7 @@ export function buildChildEnv(options: BuildChildEnvOptions): ChildEnv {
   const unknown = Object.keys(options.values)
     .filter((name) => !(name in manifest.vars))
     .map((name) => ({ var: name, message: 'is in the store but not in the manifest' }));
-  return { env, resolved, overridden, kept, unknown };
+  return { env, resolved, overridden, kept, fromEnv, unknown };
 }
 
 /**

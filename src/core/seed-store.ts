@@ -8,14 +8,29 @@ import { isLoaderControl } from './loader-control.js';
 import type { Manifest } from './manifest-model.js';
 import type { VarSpec } from './manifest-schema.js';
 import { STORE_FORMAT, type StoreDocument, type StoredVar } from './store-document.js';
-import { fakeTag, generateFake } from './types/index.js';
+import { fakeTag, generateFake, type SiblingValue } from './types/index.js';
 
 /**
- * The manifest variables devsecrets makes fakes for: every one but the loader-control
- * variables, whose value only a person or the manifest's default may give.
+ * Whether devsecrets makes fakes for a variable: not for a loader-control one, whose value
+ * only a person or the manifest's default may give, nor for one declared `"fake": false`.
  */
+export function getsFake(name: string, spec: VarSpec): boolean {
+  return spec.fake !== false && !isLoaderControl(name);
+}
+
+/**
+ * The variables in the order their fakes are made: manifest order, but a `jwt` signed with
+ * another variable's value after every other variable, so its signing key exists first.
+ */
+export function inFakeOrder(vars: Readonly<Record<string, VarSpec>>): [string, VarSpec][] {
+  const entries = Object.entries(vars);
+  const signed = ([, spec]: [string, VarSpec]) => spec.type === 'jwt' && spec.signedWith !== undefined;
+  return [...entries.filter((entry) => !signed(entry)), ...entries.filter(signed)];
+}
+
+/** The manifest variables devsecrets makes fakes for (see {@link getsFake}), in {@link inFakeOrder}. */
 export function fakeableVars(manifest: Manifest): [string, VarSpec][] {
-  return Object.entries(manifest.vars).filter(([name]) => !isLoaderControl(name));
+  return inFakeOrder(manifest.vars).filter(([name, spec]) => getsFake(name, spec));
 }
 
 /**
@@ -35,14 +50,18 @@ export function createStoreDocument(manifest: Manifest, storeId: string, seed: U
     vars: {},
   };
   for (const [name, spec] of fakeableVars(manifest)) {
-    document.vars[name] = generatedVar(name, spec, seed, now);
+    document.vars[name] = generatedVar(name, spec, seed, now, (other) => document.vars[other]?.value);
   }
   return document;
 }
 
-/** A freshly generated fake for one variable, tagged so `doctor` can verify it later. */
-export function generatedVar(name: string, spec: VarSpec, seed: Uint8Array, now: Date): StoredVar {
-  const value = generateFake(name, spec, seed);
+/**
+ * A freshly generated fake for one variable, tagged so `doctor` can verify it later;
+ * `sibling` gives the values a fake may be made from (see `generateFake`).
+ * @throws DevsecretsError `FAKE_UNAVAILABLE` as `generateFake` does.
+ */
+export function generatedVar(name: string, spec: VarSpec, seed: Uint8Array, now: Date, sibling?: SiblingValue): StoredVar {
+  const value = generateFake(name, spec, seed, sibling);
   return { value, origin: 'generated', updatedAt: now.toISOString(), tag: fakeTag(name, value, seed) };
 }
 

@@ -216,17 +216,17 @@ describe('run without a stored value: the manifest default takes the store\'s pl
     expect(child.env.NODE_OPTIONS).toBe('--no-warnings');
   });
 
-  it('so a store without a copy of the default is stamped, and run skips its checks; not while one has no value', () => {
+  it('so a store without a copy of the default is stamped, and run skips its checks; not while a required one has no value', () => {
     const document = createStoreDocument(manifest, 'store-1', SEED, NOW);
     stampDocument(document, manifest);
     expect(document.checked).toBeUndefined();
     document.vars.LD_LIBRARY_PATH = { value: '/opt/lib', origin: 'set', updatedAt: NOW.toISOString() };
     stampDocument(document, manifest);
-    // Optional PYTHONPATH has no value: an inherited one would reach the child, and needs checking.
-    expect(document.checked).toBeUndefined();
-    document.vars.PYTHONPATH = { value: '/srv/py', origin: 'set', updatedAt: NOW.toISOString() };
-    stampDocument(document, manifest);
     expect(stampCovers(document, manifest.textSha256)).toBe(true);
+    // Optional PYTHONPATH has no value: the stamp does not cover an inherited one, so run checks it.
+    const values = Object.fromEntries(Object.entries(document.vars).map(([name, stored]) => [name, stored.value]));
+    expect(buildChildEnv({ manifest, values, inherited: {} }).fromEnv).toEqual([]);
+    expect(buildChildEnv({ manifest, values, inherited: { PYTHONPATH: '/home/dev/py' } }).fromEnv).toEqual(['PYTHONPATH']);
   });
 
   it('a default the manifest\'s forbid list refuses withholds the stamp', () => {

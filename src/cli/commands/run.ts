@@ -46,7 +46,8 @@ export default async function run(context: CommandContext, command: string[], op
       context.output.warn(`could not write the audit entry (${(error as Error).message})`);
     });
   };
-  const refused = refusal ?? (checked ? undefined : await valuesRefusal(manifest, child));
+  // The stamp vouches for the store's values only, not for one inherited in place of a missing optional value.
+  const refused = refusal ?? (checked && child.fromEnv.length === 0 ? undefined : await valuesRefusal(manifest, child));
   if (refused !== undefined) {
     // The store was decrypted all the same: that access is recorded, with why it went no further.
     await audit(Object.keys(document?.vars ?? {}), refused);
@@ -111,8 +112,9 @@ function trustedManifest(file: ManifestFile, textSha256: string): Manifest {
 }
 
 /**
- * `--ephemeral`: fakes from a throwaway seed, in memory only. Loader-control variables get
- * none: their manifest default, or an inherited value, stands in.
+ * `--ephemeral`: fakes from a throwaway seed, in memory only. Variables that get no fake
+ * (loader-control, `"fake": false`) have none: their manifest default, or an inherited
+ * value, stands in.
  */
 async function ephemeralSource(file: ManifestFile): Promise<Source> {
   const manifest = await checkManifestFile(file);
@@ -121,6 +123,6 @@ async function ephemeralSource(file: ManifestFile): Promise<Source> {
   const { fakeableVars } = await import('../../core/seed-store.js');
   const seed = randomBytes(32);
   const values: Record<string, string> = {};
-  for (const [name, spec] of fakeableVars(manifest)) values[name] = generateFake(name, spec, seed);
+  for (const [name, spec] of fakeableVars(manifest)) values[name] = generateFake(name, spec, seed, (other) => values[other]);
   return { manifest, values, checked: false };
 }

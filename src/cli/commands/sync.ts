@@ -31,7 +31,7 @@ export default async function sync(context: CommandContext, options: SyncOptions
     ['added with fresh fakes', report.added],
     ['removed (no longer in the manifest)', report.removed],
     ['regenerated (no longer valid)', report.regenerated],
-    ['removed generated fakes (loader-control variables get none)', report.dropped],
+    ['removed generated fakes (loader-control variables and those declared "fake": false get none)', report.dropped],
   ];
   for (const [what, names] of lines) if (names.length > 0) output.info(`${what}: ${names.join(', ')}`);
   for (const name of report.unfilled) output.warn(`${name} ${noFakeAdvice(name)}`);

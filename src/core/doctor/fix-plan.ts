@@ -4,9 +4,8 @@
  * rule hiding an example — are left for a person to weigh; values a person set are never touched; tracked files are never removed (the
  * finding prints the `git rm --cached` command instead).
  */
-import { isLoaderControl } from '../loader-control.js';
 import type { Manifest } from '../manifest-model.js';
-import { generatedVar } from '../seed-store.js';
+import { fakeableVars, generatedVar, getsFake } from '../seed-store.js';
 import { seedOf, type StoreDocument } from '../store-document.js';
 import { syncDocument } from '../sync-store.js';
 import type { DoctorFacts } from './facts.js';
@@ -110,8 +109,8 @@ export function planFixes(facts: DoctorFacts, templateRules: readonly string[], 
   if (facts.manifest.kind === 'valid' && facts.store.kind === 'open') {
     const { manifest } = facts.manifest;
     const { document } = facts.store;
-    // Only a person fills a loader-control variable: planning a sync for one would never end.
-    const missing = Object.entries(manifest.vars).some(([name, spec]) => document.vars[name] === undefined && spec.required !== false && !isLoaderControl(name));
+    // Only a person fills a variable that gets no fake: planning a sync for one would never end.
+    const missing = Object.entries(manifest.vars).some(([name, spec]) => document.vars[name] === undefined && spec.required !== false && getsFake(name, spec));
     const stale = document.manifest.version !== manifest.version || document.manifest.digest !== manifest.digest;
     sync = missing || (stale && onlyAddsFakes(document, manifest, facts.now));
     if (dropExtras) extras = Object.keys(document.vars).filter((name) => !(name in manifest.vars));
@@ -120,8 +119,8 @@ export function planFixes(facts: DoctorFacts, templateRules: readonly string[], 
 }
 
 /**
- * Whether a full sync would only add fakes and restamp (removing a loader-control variable's
- * fake loses nothing): no other value dropped, replaced or kept invalid.
+ * Whether a full sync would only add fakes and restamp (removing the fake of a variable that
+ * gets none loses nothing): no other value dropped, replaced or kept invalid.
  */
 function onlyAddsFakes(document: StoreDocument, manifest: Manifest, now: Date): boolean {
   const trial = syncDocument(structuredClone(document), manifest, now);
@@ -129,11 +128,11 @@ function onlyAddsFakes(document: StoreDocument, manifest: Manifest, now: Date): 
 }
 
 /**
- * `sync` when all it would do is add fakes (and remove loader-control variables' fakes, which
- * loses nothing) and restamp the manifest; otherwise (it would drop extras or replace
+ * `sync` when all it would do is add fakes (and remove the fakes of variables that get none,
+ * which loses nothing) and restamp the manifest; otherwise (it would drop extras or replace
  * values) only the missing variables get fresh fakes and the stamp stays, so `doctor` keeps
- * pointing at `devsecrets sync`. Loader-control variables never get a fake. Edits
- * `document` in place.
+ * pointing at `devsecrets sync`. Loader-control variables and those declared `"fake": false`
+ * never get a fake. Edits `document` in place.
  * @returns the variables seeded, the loader-control fakes removed, and whether the store is
  * now synced with the manifest.
  */
@@ -143,7 +142,11 @@ export function syncSafely(document: StoreDocument, manifest: Manifest, now: Dat
     return { seeded: added, dropped, synced: true };
   }
   const seed = seedOf(document);
-  const seeded = Object.keys(manifest.vars).filter((name) => document.vars[name] === undefined && !isLoaderControl(name));
-  for (const name of seeded) document.vars[name] = generatedVar(name, manifest.vars[name]!, seed, now);
+  const seeded: string[] = [];
+  for (const [name, spec] of fakeableVars(manifest)) {
+    if (document.vars[name] !== undefined) continue;
+    document.vars[name] = generatedVar(name, spec, seed, now, (other) => document.vars[other]?.value);
+    seeded.push(name);
+  }
   return { seeded, dropped: [], synced: false };
 }

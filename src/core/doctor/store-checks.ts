@@ -4,7 +4,7 @@
  * `run`: what makes `run` refuse is an error, what it tolerates is a warning.
  */
 import { defaultOf } from '../build-child-env.js';
-import { evaluateValue } from '../evaluate.js';
+import { evaluateValue, signatureReason } from '../evaluate.js';
 import type { Finding } from '../findings.js';
 import { isLoaderControl, noFakeAdvice } from '../loader-control.js';
 import type { Manifest } from '../manifest-model.js';
@@ -45,7 +45,8 @@ export function checkExpiry(document: StoreDocument, now: Date): Finding[] {
  *   and so may loader-control variables with a default (they never get a stored copy);
  * - `DRIFT_EXTRA_VAR` (warn): in the store, not in the manifest;
  * - `DRIFT_INVALID_VALUE`, `INSECURE_VALUE` (errors): what `run` would refuse, whatever the
- *   value's origin — a fake too becomes insecure when a `forbid` rule starts matching it;
+ *   value's origin — a fake too becomes insecure when a `forbid` rule starts matching it,
+ *   and a token stops being valid when the value of the variable it is signed with changes;
  * - `UNVERIFIED_VALUE` (warn): a secret that is not a verified devsecrets fake (set or
  *   imported by a person, or a generated value whose tag no longer matches), unless it is
  *   already reported insecure;
@@ -86,9 +87,10 @@ export function checkDrift(manifest: Manifest, document: StoreDocument): Finding
     }
     const { invalid, insecure } = evaluateValue(manifest, name, spec, stored.value);
     const personal = stored.origin !== 'generated';
-    if (invalid !== undefined) {
+    const reason = invalid?.message ?? signatureReason(manifest, spec, stored.value, (other) => document.vars[other]?.value);
+    if (reason !== undefined) {
       findings.push({
-        code: 'DRIFT_INVALID_VALUE', level: 'error', var: name, message: `${name}: ${invalid.message}`,
+        code: 'DRIFT_INVALID_VALUE', level: 'error', var: name, message: `${name}: ${reason}`,
         fix: personal ? `devsecrets set ${name}` : 'devsecrets sync',
       });
     }
