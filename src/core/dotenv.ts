@@ -31,9 +31,97 @@ const QUOTES = new Set(["'", '"', '`']);
  *   Messages carry line numbers only, never content.
  */
 export function parseDotenv(text: string, path: string): DotenvEntry[] {
+  return scanDotenv(text, path).entries.map(({ entry }) => entry);
+}
+
+/** An entry with what the file says around it. */
+export interface AnnotatedDotenvEntry extends DotenvEntry {
+  /**
+   * The comment block right above the entry (no blank line between), one item a line, `#`
+   * and surrounding space removed; lines of decoration only (`#####`, `# -----`) and
+   * commented-out assignments are left out.
+   */
+  comment: string[];
+  /** A comment after the value on its own line, set off by a space (`A=1 # why`); not for `A=a#b`, whose `#b` dotenv drops. */
+  inlineComment?: string;
+}
+
+/** A dotenv file as a person reads it: its entries with their comments, and its commented-out assignments. */
+export interface AnnotatedDotenv {
+  entries: AnnotatedDotenvEntry[];
+  /**
+   * Assignments commented out anywhere in the file (`# NAME=value`, `#NAME=value`), with
+   * the value dotenv would read if the `#` were removed (quotes stripped, an unquoted value
+   * cut at ` #`), in file order.
+   */
+  commented: DotenvEntry[];
+}
+
+/**
+ * Parses dotenv text as {@link parseDotenv} does (the same entries, the same refusals),
+ * and also hands over the comments: the block above each entry, the comment after its
+ * value, and the assignments commented out. For `init --from`, which reads a file as its
+ * author meant it; `import` and `check` read values only.
+ * @throws DevsecretsError `ENV_FILE_INVALID` as {@link parseDotenv}.
+ */
+export function parseDotenvAnnotated(text: string, path: string): AnnotatedDotenv {
+  const { source, entries } = scanDotenv(text, path);
+  const lines = source.split('\n');
+  // Lines a value spans (a quoted value over several lines) hold no comment.
+  const valueLines = new Set<number>();
+  for (const scanned of entries) for (let line = scanned.entry.line; line <= scanned.lastLine; line += 1) valueLines.add(line);
+  const annotated = entries.map(({ entry, trailing }): AnnotatedDotenvEntry => {
+    const inline = /^\s+#\s?(.*)$/.exec(trailing)?.[1]?.trim();
+    return { ...entry, comment: commentAbove(lines, entry.line, valueLines), ...(inline ? { inlineComment: inline } : {}) };
+  });
+  const commented: DotenvEntry[] = [];
+  lines.forEach((text, index) => {
+    const assignment = valueLines.has(index + 1) ? undefined : commentedAssignment(text);
+    if (assignment !== undefined) commented.push({ ...assignment, line: index + 1 });
+  });
+  return { entries: annotated, commented };
+}
+
+const COMMENT_LINE = /^\s*#(.*)$/;
+/** Banners and rules: nothing but `#`, `*`, `=`, `-`, `_`, `~` and spaces. */
+const DECORATION = /^[\s#*=_~-]*$/;
+const COMMENTED_ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=(.*)$/;
+
+function commentAbove(lines: readonly string[], line: number, valueLines: ReadonlySet<number>): string[] {
+  const block: string[] = [];
+  for (let index = line - 2; index >= 0 && !valueLines.has(index + 1); index -= 1) {
+    const text = COMMENT_LINE.exec(lines[index]!)?.[1];
+    if (text === undefined) break;
+    if (DECORATION.test(text) || COMMENTED_ASSIGNMENT.test(text)) continue;
+    block.unshift(text.replace(/^#+/, '').trim());
+  }
+  return block;
+}
+
+/** `# NAME=value` as dotenv would read `NAME=value`, on one line; undefined for any other line. */
+function commentedAssignment(line: string): Omit<DotenvEntry, 'line'> | undefined {
+  const text = COMMENT_LINE.exec(line)?.[1];
+  const match = text === undefined ? null : COMMENTED_ASSIGNMENT.exec(text);
+  if (match === null) return undefined;
+  const raw = match[2]!.trim();
+  const quoted = /^(['"`])(.*)\1(?:\s+#.*)?$/.exec(raw);
+  const value = quoted === null ? raw.replace(/\s+#.*$/, '').replace(/^#.*$/, '').trim() : dotenvValue(`${quoted[1]}${quoted[2]}${quoted[1]}`);
+  return { name: match[1]!, value };
+}
+
+/** An entry as the scan found it: where its value ends, and what follows it on that line. */
+interface ScannedEntry {
+  entry: DotenvEntry;
+  /** The line the value ends on. */
+  lastLine: number;
+  /** The text after the value up to the end of its line: spaces and a comment, if any. */
+  trailing: string;
+}
+
+function scanDotenv(text: string, path: string): { source: string; entries: ScannedEntry[] } {
   const source = text.replace(/\r\n?/g, '\n');
   const lineAt = lineCounter(source);
-  const entries: DotenvEntry[] = [];
+  const entries: ScannedEntry[] = [];
   let end = 0;
   for (const match of source.matchAll(LINE)) {
     const [whole, head, name, quoted, unquoted] = match as unknown as [string, string, string, string | undefined, string | undefined];
@@ -52,11 +140,16 @@ export function parseDotenv(text: string, path: string): DotenvEntry[] {
         ? badLine(path, line, `has an unterminated ${raw.charAt(0)} quote`)
         : badLine(path, lineAt(close), 'has text after the closing quote');
     }
-    entries.push({ name, value: dotenvValue(raw), line });
+    const valueEnd = valueStart + raw.length;
+    // The match may run on over blank and comment lines (`\s*` crosses newlines): only this
+    // line's rest counts. An empty unquoted value keeps the space before its `#` (`A= # c`).
+    const rest = source.slice(valueEnd, match.index + whole.length).split('\n', 1)[0]!;
+    const trailing = raw === '' && unquoted !== undefined && /\s$/.test(unquoted) ? ` ${rest}` : rest;
+    entries.push({ entry: { name, value: dotenvValue(raw), line }, lastLine: lineAt(valueEnd), trailing });
     end = match.index + whole.length;
   }
   checkSkipped(source, end, source.length, lineAt, path);
-  return entries;
+  return { source, entries };
 }
 
 /** Last definition wins, as dotenv does. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dotenvToRecord, parseDotenv } from '../../src/core/dotenv.js';
+import { dotenvToRecord, parseDotenv, parseDotenvAnnotated } from '../../src/core/dotenv.js';
 import { DevsecretsError } from '../../src/core/errors.js';
 
 const parse = (text: string): Record<string, string> => dotenvToRecord(parseDotenv(text, '.env'));
@@ -83,5 +83,64 @@ describe('parseDotenv', () => {
       expect(message).toMatch(/^\.env:2 /);
       expect(message).not.toContain(secret);
     }
+  });
+});
+
+describe('parseDotenvAnnotated', () => {
+  const text = [
+    '############',
+    '# Secrets',
+    '############',
+    '',
+    '# Used by Realtime',
+    '# ----------',
+    '# You can use: `openssl rand -base64 32` to generate one',
+    "# SAML_DATABASE_URL=\"postgresql://postgres:@localhost:5450/cal-saml\"",
+    'SAML_DATABASE_URL=',
+    'NEXT=1',
+    'GITHUB_CLIENT_SECRET="" # For fetching release notes',
+    'RATE_LIMIT_TTL=60 # In seconds',
+    'SECRET_KEY=r8Ow#P9gh',
+    'EMPTY= # nothing yet',
+    'KEY="-----BEGIN',
+    '# not a comment',
+    'END"',
+    '#DATABASE_HOST=your-domain-here.com',
+    "# EMAIL_FROM_NAME='John from YourDomain'",
+    '# S3_REGION= # defaults to `us-east-1` if not set',
+    '# ACTIVE_STORAGE_SERVICE=amazon <- Enables Amazon S3 storage',
+    '',
+  ].join('\n');
+  const annotated = parseDotenvAnnotated(text, '.env.example');
+
+  it('reads the same entries as parseDotenv', () => {
+    expect(annotated.entries.map(({ name, value, line }) => ({ name, value, line }))).toEqual(parseDotenv(text, '.env.example'));
+  });
+
+  it('gives each entry the comment block right above it, without decoration or commented assignments', () => {
+    const byName = Object.fromEntries(annotated.entries.map((entry) => [entry.name, entry]));
+    expect(byName.SAML_DATABASE_URL?.comment).toEqual(['Used by Realtime', 'You can use: `openssl rand -base64 32` to generate one']);
+    expect(byName.NEXT?.comment).toEqual([]);
+    expect(byName.GITHUB_CLIENT_SECRET?.inlineComment).toBe('For fetching release notes');
+    expect(byName.RATE_LIMIT_TTL?.inlineComment).toBe('In seconds');
+    // dotenv cuts `A=a#b` at the `#` without a word: that is no comment a person wrote.
+    expect(byName.SECRET_KEY).toMatchObject({ value: 'r8Ow', comment: [] });
+    expect(byName.SECRET_KEY?.inlineComment).toBeUndefined();
+    expect(byName.EMPTY?.inlineComment).toBe('nothing yet');
+    expect(byName.KEY?.value).toBe('-----BEGIN\n# not a comment\nEND');
+  });
+
+  it('lists commented-out assignments with the value dotenv would read', () => {
+    expect(annotated.commented).toEqual([
+      { name: 'SAML_DATABASE_URL', value: 'postgresql://postgres:@localhost:5450/cal-saml', line: 8 },
+      { name: 'DATABASE_HOST', value: 'your-domain-here.com', line: 18 },
+      { name: 'EMAIL_FROM_NAME', value: 'John from YourDomain', line: 19 },
+      { name: 'S3_REGION', value: '', line: 20 },
+      { name: 'ACTIVE_STORAGE_SERVICE', value: 'amazon <- Enables Amazon S3 storage', line: 21 },
+    ]);
+  });
+
+  it('refuses what parseDotenv refuses', () => {
+    expect(() => parseDotenvAnnotated('A="open\n', '.env.example')).toThrow(/unterminated/);
   });
 });
