@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildChildEnv } from '../../src/core/build-child-env.js';
-import { parseDotenv } from '../../src/core/dotenv.js';
+import { parseDotenvAnnotated } from '../../src/core/dotenv.js';
 import { DevsecretsError } from '../../src/core/errors.js';
 import { evaluateValues } from '../../src/core/evaluate.js';
 import { inferManifest } from '../../src/core/infer-manifest.js';
@@ -240,7 +240,7 @@ describe('run without a stored value: the manifest default takes the store\'s pl
 describe('init --from an example file', () => {
   it('declares a loader-control variable on purpose, its example value the default, and the manifest is valid', () => {
     const example = ['NODE_OPTIONS=--max-old-space-size=4096', 'MALLOC_ARENA_MAX=2', 'PYTHONPATH=', 'GIT_ASKPASS=/usr/bin/true', 'PORT=3000'].join('\n');
-    const document = inferManifest(parseDotenv(example, '.env.example'), './schema.json');
+    const document = inferManifest(parseDotenvAnnotated(example, '.env.example'), './schema.json').document;
     expect(document.vars).toEqual({
       NODE_OPTIONS: { type: 'string', loaderControl: true, default: '--max-old-space-size=4096' },
       MALLOC_ARENA_MAX: { type: 'int', loaderControl: true, default: 2 },
@@ -254,7 +254,7 @@ describe('init --from an example file', () => {
   });
 
   it('keeps as text an example its guessed type would refuse', () => {
-    const document = inferManifest(parseDotenv('BROWSER=me@localhost.x\n', '.env.example'), './schema.json');
+    const document = inferManifest(parseDotenvAnnotated('BROWSER=me@localhost.x\n', '.env.example'), './schema.json').document;
     expect(() => parseManifest(JSON.stringify(document), '/p/devsecrets.json', '/p')).not.toThrow();
     expect(document.vars.BROWSER).toMatchObject({ loaderControl: true, default: 'me@localhost.x' });
   });
