@@ -1,25 +1,30 @@
 /** Reading a dotenv file someone named on the command line (`check --env-file`, `init --from`, `import`), and deleting it after `import --delete`. */
 import { lstatSync, readFileSync, unlinkSync } from 'node:fs';
-import { dotenvToRecord, parseDotenv, type DotenvEntry } from '../core/dotenv.js';
+import { dotenvToRecord, parseDotenv, parseDotenvAnnotated, type AnnotatedDotenv } from '../core/dotenv.js';
 import { DevsecretsError } from '../core/errors.js';
 
 /**
- * Reads and parses a dotenv file.
+ * Reads and parses a dotenv file with its comments (`init --from`: see `parseDotenvAnnotated`).
  * @throws DevsecretsError `ENV_FILE_INVALID` (exit 3) when it cannot be read or parsed; messages carry line numbers, never content.
  */
-export function readEnvFile(path: string): DotenvEntry[] {
-  let text: string;
+export function readEnvFileAnnotated(path: string): AnnotatedDotenv {
+  return parseDotenvAnnotated(readText(path), path);
+}
+
+function readText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     throw new DevsecretsError('ENV_FILE_INVALID', `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { path });
   }
-  return parseDotenv(text, path);
 }
 
-/** The file's variables, later definitions winning. */
+/**
+ * The file's variables, later definitions winning.
+ * @throws DevsecretsError `ENV_FILE_INVALID` as {@link readEnvFileAnnotated}.
+ */
 export function readEnvFileValues(path: string): Record<string, string> {
-  return dotenvToRecord(readEnvFile(path));
+  return dotenvToRecord(parseDotenv(readText(path), path));
 }
 
 /**

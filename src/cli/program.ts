@@ -71,6 +71,7 @@ async function buildProgram(output: Output, setExit: (code: number) => void): Pr
     .option('--seed <hex>', 'derive fakes from this seed (reproducible)')
     .option('--force', 'replace an existing store (values you set are lost)')
     .option('--yes', 'do not ask for confirmation')
+    .option('--json', 'print what was inferred and done as one JSON document')
     .action(lazy(() => import('./commands/init.js')));
 
   const run = program.command('run')

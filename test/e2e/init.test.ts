@@ -186,13 +186,14 @@ describe('devsecrets init', () => {
     expect(result.stderr).toContain('devsecrets: created devsecrets.json from .env.example');
     const manifest = project.manifest();
     expect(Object.keys(manifest.vars)).toEqual(['DATABASE_URL', 'PORT', 'API_TIMEOUT', 'DEBUG', 'ADMIN_EMAIL', 'CACHE_TTL', 'STRIPE_SECRET_KEY', 'APP_NAME']);
-    expect(manifest.vars.DATABASE_URL).toEqual({ type: 'url', protocols: ['postgresql', 'postgres'], params: { sslmode: 'require' }, secret: true });
+    expect(manifest.vars.DATABASE_URL).toEqual({ type: 'url', protocols: ['postgresql', 'postgres'], params: { sslmode: 'require' }, secret: true, description: 'copy to .env' });
     expect(manifest.vars.PORT).toEqual({ type: 'port', default: 3000 });
     expect(manifest.vars.API_TIMEOUT).toEqual({ type: 'int', default: 30 });
     expect(manifest.vars.DEBUG).toEqual({ type: 'bool', default: false });
     expect(manifest.vars.ADMIN_EMAIL?.type).toBe('email');
     expect(manifest.vars.CACHE_TTL).toEqual({ type: 'duration', default: '5m' });
-    expect(manifest.vars.STRIPE_SECRET_KEY).toEqual({ type: 'token', prefix: 'sk_test_', secret: true });
+    // `replace_me` is a placeholder: it gives no prefix, length or alphabet.
+    expect(manifest.vars.STRIPE_SECRET_KEY).toEqual({ type: 'token', charset: 'base64url', secret: true });
     expect(manifest.vars.APP_NAME).toEqual({ type: 'string', default: 'shop' });
     // Example values of secrets never make it into the committed manifest.
     expect(project.read('devsecrets.json')).not.toContain('changeme');

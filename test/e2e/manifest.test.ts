@@ -10,7 +10,7 @@ afterEach(cleanupProjects);
 /** One manifest per kind of mistake, each naming the variable it is about. */
 const MISTAKES: Record<string, { spec: Record<string, unknown>; reason: RegExp }> = {
   UNKNOWN_FIELD: { spec: { type: 'string', secert: true }, reason: /unknown field "secert"/ },
-  UNKNOWN_TYPE: { spec: { type: 'strnig' }, reason: /^devsecrets: {3}UNKNOWN_TYPE: unknown type \(expected one of "string", "int", .*"json"\)$/ },
+  UNKNOWN_TYPE: { spec: { type: 'strnig' }, reason: /^devsecrets: {3}UNKNOWN_TYPE: unknown type \(expected one of "string", "int", .*"json", "jwt"\)$/ },
   MISSING_TYPE: { spec: { secret: true }, reason: /^devsecrets: {3}MISSING_TYPE: missing "type" \(one of "string", .*\)$/ },
   BAD_OPTION: { spec: { type: 'bytes', encoding: 'hexx' }, reason: /^devsecrets: {3}BAD_OPTION: encoding: must be one of "hex", "base64", "base64url"$/ },
   WRONG_KIND: { spec: { type: 'int', min: 'one' }, reason: /^devsecrets: {3}WRONG_KIND: min: must be a number$/ },

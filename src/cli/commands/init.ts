@@ -1,17 +1,18 @@
-/** `devsecrets init [--from .env.example] [--seed HEX] [--force] [--yes]` */
+/** `devsecrets init [--from .env.example] [--seed HEX] [--force] [--yes] [--json]` */
 import { relative, resolve } from 'node:path';
 import { DevsecretsError } from '../../core/errors.js';
-import { inferManifest } from '../../core/infer-manifest.js';
+import { inferManifest, summarizeSpec, type InferredVar } from '../../core/infer-manifest.js';
 import { noFakeAdvice } from '../../core/loader-control.js';
 import { MANIFEST_FILE } from '../../core/manifest-model.js';
 import { loaderVarsWithoutValue } from '../../core/seed-store.js';
-import { readEnvFile } from '../../adapters/env-file.js';
+import { readEnvFileAnnotated } from '../../adapters/env-file.js';
 import { ensureGitignoreBlock, readTemplate, writeProjectFile } from '../../adapters/project-files.js';
 import { loadManifest, locateManifest } from '../../adapters/manifest-file.js';
 import { storePaths } from '../../adapters/store-files.js';
 import { createStore, storeExists } from '../../adapters/store-lifecycle.js';
 import { recordAccess } from '../../adapters/store.js';
 import type { CommandContext } from '../context.js';
+import type { Output } from '../output.js';
 import { confirm } from '../prompt.js';
 import { parseSeed } from '../seed-option.js';
 
@@ -28,11 +29,14 @@ export default async function init(context: CommandContext, options: InitOptions
   const { output } = context;
   const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
   const location = locateManifest(context.cwd, context.manifestPath);
+  let inferred: InferredVar[] | undefined;
   if (!location.exists) {
-    const inferred = options.from === undefined ? undefined : inferManifest(readEnvFile(resolve(context.cwd, options.from)), SCHEMA_REF);
-    await writeProjectFile(location.path, inferred === undefined ? readTemplate(MANIFEST_FILE) : `${JSON.stringify(inferred, null, 2)}\n`);
+    const inference = options.from === undefined ? undefined : inferManifest(readEnvFileAnnotated(resolve(context.cwd, options.from)), SCHEMA_REF);
+    inferred = inference?.vars;
+    await writeProjectFile(location.path, inference === undefined ? readTemplate(MANIFEST_FILE) : `${JSON.stringify(inference.document, null, 2)}\n`);
     output.info(`created ${MANIFEST_FILE}${options.from === undefined ? ' from the starter template' : ` from ${options.from}`}: review it and commit it`);
-    for (const [name, spec] of Object.entries(inferred?.vars ?? {})) {
+    if (inferred !== undefined && !context.json) reportInference(output, inferred);
+    for (const { name, spec } of inferred ?? []) {
       if (spec.loaderControl !== true) continue;
       const preset = spec.default === undefined ? '' : ", with the example's value as its default";
       output.warn(`${name} controls how programs load code: the manifest declares it on purpose ("loaderControl": true)${preset}; review it before you commit`);
@@ -52,6 +56,7 @@ export default async function init(context: CommandContext, options: InitOptions
     }
   }
   const created = await createStore(manifest, context.env, { seed, force: options.force === true });
+  if (context.json) output.json(initReport(relative(context.cwd, manifest.path), options.from, inferred, created.status));
   if (created.status === 'kept') {
     output.info(`a store already exists at ${relative(context.cwd, storePaths(manifest.root).store)}; kept it (--force replaces it)`);
     return 0;
@@ -64,4 +69,42 @@ export default async function init(context: CommandContext, options: InitOptions
   for (const name of loaderVarsWithoutValue(manifest, created.document.vars)) output.warn(`${name} ${noFakeAdvice(name)}`);
   output.info('next: devsecrets run -- <your command>   (for example: devsecrets run -- npm start)');
   return 0;
+}
+
+/**
+ * What `init --from` inferred, one line a variable, for the person who reviews the manifest:
+ * `NEXTAUTH_SECRET  bytes(32, base64) secret  ← comment: openssl rand -base64 32`. Names,
+ * types and rules only: never a value, not even a placeholder.
+ */
+function reportInference(output: Output, vars: readonly InferredVar[]): void {
+  if (vars.length === 0) return;
+  output.info(`inferred ${vars.length} variable${vars.length === 1 ? '' : 's'} (type, and why):`);
+  const nameWidth = Math.max(...vars.map(({ name }) => name.length));
+  const summaries = vars.map(({ spec }) => summarizeSpec(spec));
+  const summaryWidth = Math.max(...summaries.map((summary) => summary.length));
+  output.detail(vars.map(({ name, reasons }, index) => {
+    const why = reasons.length === 0 ? '' : `  ← ${reasons.join(', ')}`;
+    return `${name.padEnd(nameWidth)}  ${summaries[index]!.padEnd(summaryWidth)}${why}`.trimEnd();
+  }));
+}
+
+/** The `--json` document of init: the manifest, what was inferred (as data, never a value), and what became of the store. */
+function initReport(manifest: string, from: string | undefined, vars: readonly InferredVar[] | undefined, store: string): unknown {
+  return {
+    manifest,
+    ...(from === undefined ? {} : { from }),
+    ...(vars === undefined ? {} : {
+      inferred: vars.map(({ name, spec, reasons }) => ({
+        name,
+        type: spec.type,
+        summary: summarizeSpec(spec),
+        secret: spec.secret === true,
+        required: spec.required !== false,
+        fake: spec.fake !== false && spec.loaderControl !== true,
+        default: spec.default !== undefined,
+        reasons,
+      })),
+    }),
+    store,
+  };
 }
