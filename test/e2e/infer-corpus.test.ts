@@ -316,6 +316,35 @@ describe('init --from on real example files', () => {
     expect(result.stderr).not.toContain('NEXTAUTH_SECRET');
   });
 
+  it('a secret planted in an example file reaches neither the output nor the manifest', () => {
+    const planted = 'PLANTEDs3cr3tVALUE42xyz';
+    const project = createProject({
+      files: {
+        '.env.example': [
+          `# e.g. ${planted}`,
+          `API_TOKEN=tok_${planted}`,
+          `DB_PASSWORD=${planted}`,
+          `# SESSION_SECRET=${planted}`,
+          'SESSION_SECRET=',
+          `DATABASE_URL=postgres://app:${planted}@db:5432/app`,
+          `JWT_SECRET=your-${planted}`,
+          '',
+        ].join('\n'),
+      },
+    });
+    for (const args of [['init', '--from', '.env.example'], ['init', '--force', '--yes', '--json']]) {
+      const result = project.run(args);
+      expect(result.code).toBe(0);
+      expect(result.stdout + result.stderr).not.toContain(planted);
+    }
+    // Comments are copied as they are into descriptions: the example file holding them is committed already.
+    const manifest = project.manifest();
+    for (const name of ['API_TOKEN', 'DB_PASSWORD', 'SESSION_SECRET', 'DATABASE_URL', 'JWT_SECRET']) {
+      const { description: _description, ...spec } = manifest.vars[name]!;
+      expect(JSON.stringify(spec), name).not.toContain(planted);
+    }
+  });
+
   it('prints one line a variable: its type and why', () => {
     const { stderr } = initFrom('cal.com.env.example');
     expect(stderr).toContain('devsecrets: inferred 39 variables (type, and why):');
