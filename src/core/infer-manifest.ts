@@ -40,6 +40,7 @@ export interface InferredVar {
   reasons: string[];
 }
 
+/** The inferred manifest, and what the report says of each variable. */
 export interface Inference {
   document: ManifestDocument;
   /** In file order, as in `document.vars`. */
@@ -95,7 +96,11 @@ function inferVar(entry: AnnotatedDotenvEntry, commentedValues: readonly string[
   const placeholder = placeholderOf(name, value);
   const real = placeholder === undefined ? value : undefined;
   const hints = readHints(comment);
+  // A placeholder's words may say how long the value is: `your-32-character-encryption-key`.
   const placeholderLength = placeholder?.kind === 'placeholder' ? readHints([value.replace(/[-_]+/g, ' ')], true).length : undefined;
+  let length: Evidence['length'];
+  if (hints.length !== undefined) length = { ...hints.length, source: `comment: ${hints.length.source}` };
+  else if (placeholderLength !== undefined) length = { ...placeholderLength, source: `placeholder: ${placeholderLength.source}` };
   const evidence: Evidence = {
     name,
     example: value,
@@ -104,7 +109,7 @@ function inferVar(entry: AnnotatedDotenvEntry, commentedValues: readonly string[
     commentedReal: real === undefined ? commentedValues.filter((form) => placeholderOf(name, form) === undefined) : [],
     placeholder,
     hints,
-    length: hints.length === undefined ? placeholderLength && { ...placeholderLength, source: `placeholder: ${placeholderLength.source}` } : { ...hints.length, source: `comment: ${hints.length.source}` },
+    length,
   };
   const guess = guessType(evidence);
   const reasons = [...(placeholder === undefined ? [] : [`value: ${placeholder.rule}`]), ...guess.reasons];
@@ -133,7 +138,7 @@ function loaderControlVar(name: string, example: string, described: <S extends V
   const { type } = guessValueType(name, example) ?? { type: 'string' };
   const spec = { type, loaderControl: true } as VarSpec;
   if (example === '') return { name, spec: described({ ...spec, required: false }), reasons };
-  // The guess is looser than the type's own checks (an email, say): what they refuse stays text.
+  // The guess is looser than the type's own checks (a number too large for an int, say): what they refuse stays text.
   if (!accepts(spec, example)) return { name, spec: described({ type: 'string', loaderControl: true, default: example }), reasons };
   return { name, spec: described({ ...spec, default: defaultValue(spec, example) } as VarSpec), reasons };
 }
@@ -357,13 +362,14 @@ function defaultValue(spec: VarSpec, example: string): string | number | boolean
  * Names the variable each `jwt` is signed with: one whose example value verifies the
  * example token's signature, else the file's one `JWT_SECRET` (or `*_JWT_SECRET`) when its
  * example is empty or a placeholder (nothing to verify with). Only a variable that gets a
- * fake can sign.
+ * fake can sign, and only a token without a default (a public one, whose example is its
+ * fake) can be signed again.
  */
 function linkSignatures(vars: InferredVar[], entries: ReadonlyMap<string, AnnotatedDotenvEntry>): void {
   const signers = vars.filter(({ name, spec }) => spec.type !== 'jwt' && spec.fake !== false && !isLoaderControl(name));
   for (const inferred of vars) {
     const { spec } = inferred;
-    if (spec.type !== 'jwt') continue;
+    if (spec.type !== 'jwt' || spec.default !== undefined) continue;
     const token = entries.get(inferred.name)!.value;
     const alg = spec.alg ?? 'HS256';
     const verified = signers.find(({ name }) => {

@@ -191,6 +191,12 @@ describe('inferManifest', () => {
     });
   });
 
+  it('a public JWT keeps its example as its default and is not signed again', () => {
+    const token = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyAgCiAgICAicm9sZSI6ICJhbm9uIiwKICAgICJpc3MiOiAic3VwYWJhc2UtZGVtbyIsCiAgICAiaWF0IjogMTY0MTc2OTIwMCwKICAgICJleHAiOiAxNzk5NTM1NjAwCn0.dc_X5iR_VP_qT0zsiyj_I_OZ2T9FtRU2BBNWN8Bu4GE';
+    const inferred = vars(['JWT_SECRET=your-super-secret-jwt-token-with-at-least-32-characters-long', `NEXT_PUBLIC_SUPABASE_ANON_KEY=${token}`]);
+    expect(inferred.NEXT_PUBLIC_SUPABASE_ANON_KEY).toEqual({ type: 'jwt', alg: 'HS256', claims: { role: 'anon' }, requiredClaims: ['iss', 'iat', 'exp'], default: token });
+  });
+
   it('placeholders never become a default, a prefix, a length or an alphabet', () => {
     const inferred = vars([
       "EMAIL_SERVER_USER='<office365_emailAddress>'",

@@ -5,6 +5,7 @@
  * the comment itself, which may quote a value.
  */
 
+/** What a comment says about a value; each hint with its `source`, the normalised words it was read from. */
 export interface Hints {
   /** `openssl rand -base64 32`, `openssl rand -hex 32`, `rake secret` (Rails: 64 random bytes, hex). */
   generator?: { encoding: 'base64' | 'hex'; length: number; source: string };
