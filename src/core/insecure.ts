@@ -116,8 +116,9 @@ export function forbidRuleProblem(source: string): string | undefined {
  * The rule of a `forbid` entry that {@link forbidRuleProblem} accepts. `/…/flags` is an RE2
  * regex (see safe-regex.ts) searched for in the value; anything else is a glob (`*` = any run
  * of characters, case-insensitive) matched against the whole value and against the hostname
- * when the value is a URL. Both take time linear in the value. A regex is compiled on its
- * first test, so a `run` whose stamped store needs no checks never loads the regex engine.
+ * when the value is a URL. Both take time linear in the value (for a glob, times its
+ * length). A regex is compiled on its first test, so a `run` whose stamped store needs no
+ * checks never loads the regex engine.
  * @throws Error on the first test of a regex entry that forbidRuleProblem refuses.
  */
 export function compileForbidRule(source: string): ForbidRule {
