@@ -63,7 +63,11 @@ export function findInsecureReason(spec: VarSpec, value: string, forbid: readonl
   return undefined;
 }
 
-function insecureUrlReason(spec: Extract<VarSpec, { type: 'url' }>, value: string): string | undefined {
+/**
+ * Why a url value is unsafe on either side: `sslmode=disable` where the manifest requires
+ * another mode, or a weak password (short, a common default, or the user name).
+ */
+export function insecureUrlReason(spec: Extract<VarSpec, { type: 'url' }>, value: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);

@@ -9,6 +9,7 @@
 import { DevsecretsError, type Issue } from '../errors.js';
 import { assertSeed, FakeRandom } from '../fake-random.js';
 import { isLoaderControl } from '../loader-control.js';
+import { localSpec } from '../token-prefix.js';
 import type { SpecOf, VarSpec, VarType } from '../manifest-schema.js';
 import { bytesType } from './bytes.js';
 import { boolType, enumType } from './choice.js';
@@ -128,7 +129,8 @@ export function compileValidator(spec: VarSpec): Validator {
 
 
 /**
- * A fake value for `name` that passes `compileValidator(spec)`, derived from the per-store
+ * A fake value for `name` that passes `compileValidator(localSpec(spec))` (the local side's
+ * reading of the spec: see token-prefix.ts), derived from the per-store
  * secret `seed`: the same (name, spec, seed) always gives the same value, except for
  * `private-key`, which is a real key freshly made by node:crypto on every call.
  *
@@ -144,9 +146,11 @@ export function compileValidator(spec: VarSpec): Validator {
  * would decide what code every program loads. Callers leave those out beforehand.
  * @throws RangeError when the seed is shorter than 16 bytes.
  */
-export function generateFake(name: string, spec: VarSpec, seed: Uint8Array): string {
+export function generateFake(name: string, manifestSpec: VarSpec, seed: Uint8Array): string {
   if (isLoaderControl(name)) throw fakeUnavailable(name, 'controls how programs load code, so devsecrets never makes a fake for it');
   assertSeed(seed);
+  // Fakes live on the local side: a token's live prefix in its test spelling (sk_live_ → sk_test_).
+  const spec = localSpec(manifestSpec);
   const validate = compileValidator(spec);
   const preset = spec.secret === true ? undefined : envText(spec, spec.default);
   if (preset !== undefined && validate(preset) === undefined) return preset;
