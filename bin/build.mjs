@@ -38,8 +38,10 @@ await build({
   format: 'esm',
   // Flat: every chunk sits in dist/, so ../templates resolves from any of them.
   chunkNames: '[name]-[hash]',
-  // keytar is native and optional: it must stay a runtime import that may fail.
-  external: ['keytar'],
+  // keytar is native and optional: it must stay a runtime import that may fail. re2js is
+  // required only when a manifest holds a regex (src/core/safe-regex.ts): kept apart, its
+  // 260 kB are not read and parsed by every command that loads the checks.
+  external: ['keytar', 're2js'],
   // Bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import{createRequire as __devsecretsRequire}from'node:module';const require=__devsecretsRequire(import.meta.url);" },
 });
@@ -59,7 +61,7 @@ await build({
   supported: { 'dynamic-import': false },
   banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
   footer: { js: '})' },
-  external: ['keytar', 'zod', 'zod/*', 'age-encryption', 'commander', 'execa', 'ignore'],
+  external: ['keytar', 'zod', 'zod/*', 'age-encryption', 'commander', 'execa', 'ignore', 're2js'],
   plugins: [{
     name: 'program-stays-apart',
     setup(plugin) {

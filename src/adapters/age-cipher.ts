@@ -133,20 +133,21 @@ export function deriveIdentityKey(identity: string, salt: string, info: string):
 /**
  * Decrypts a binary age v1 file with one X25519 identity. Synchronous and all-or-nothing:
  * the plaintext is returned only once the header MAC and every payload chunk have been
- * authenticated.
+ * authenticated. `recipient`, the identity's recipient as the caller knows it (the store's
+ * metadata), only makes opening faster; a wrong one changes nothing.
  *
  * @throws DevsecretsError `IDENTITY_MISSING` when the identity is not a valid X25519 secret key
  * @throws DevsecretsError `STORE_UNREADABLE` when the input is armored, not age, malformed,
  *   truncated, has trailing data, or fails authentication
  * @throws DevsecretsError `IDENTITY_MISMATCH` when no stanza of the header opens with this identity
  */
-export function decrypt(ciphertext: Uint8Array, identity: string): DecryptedFile {
+export function decrypt(ciphertext: Uint8Array, identity: string, recipient?: string): DecryptedFile {
   const secret = requireSecretBytes(identity);
   try {
     const data = Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength);
     const header = parseHeader(data);
     const legacyKey = openLegacyIdentityKeyStanza(header.stanzas, secret);
-    const fileKey = legacyKey ?? unwrapFileKey(header.stanzas, secret);
+    const fileKey = legacyKey ?? unwrapFileKey(header.stanzas, secret, recipient);
     if (fileKey === undefined) {
       throw new DevsecretsError('IDENTITY_MISMATCH', 'store cannot be decrypted with this identity', {
         hint: 'the store was encrypted to another key: check DEVSECRETS_IDENTITY_FILE and the OS keychain, or start over with devsecrets init --force (values you set are lost)',
@@ -237,8 +238,8 @@ function openLegacyIdentityKeyStanza(stanzas: readonly Stanza[], secret: Uint8Ar
 }
 
 /** The file key from the first X25519 stanza that opens with `secret`; undefined when none does. */
-function unwrapFileKey(stanzas: readonly Stanza[], secret: Uint8Array): Buffer | undefined {
-  const privateKey = x25519PrivateKey(secret);
+function unwrapFileKey(stanzas: readonly Stanza[], secret: Uint8Array, recipient: string | undefined): Buffer | undefined {
+  const privateKey = x25519PrivateKey(secret, recipient);
   let ourPublic: Buffer | undefined;
   for (const stanza of stanzas) {
     // Other stanza types belong to other identities; they are covered by the MAC only.
@@ -319,7 +320,23 @@ function publicKeyOf(privateKey: KeyObject): Buffer {
   return Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x ?? '', 'base64url');
 }
 
-function x25519PrivateKey(secret: Uint8Array): KeyObject {
+/**
+ * The X25519 private key of `secret`, for node:crypto. Given the recipient the key is
+ * expected to have, it goes in as a JWK (`d` the secret, `x` that recipient's public key),
+ * about 0.5 ms faster than PKCS#8 DER, which OpenSSL 3 reads through its generic decoders.
+ * Node builds the key from `d`; should a Node refuse an `x` that does not match (a stale
+ * recipient), the DER form is used instead. Either way the key is the secret's own.
+ */
+function x25519PrivateKey(secret: Uint8Array, recipient?: string): KeyObject {
+  const expected = recipient === undefined ? undefined : bech32Decode(recipient);
+  if (expected?.prefix === RECIPIENT_HRP && expected.bytes.length === 32) {
+    try {
+      const d = Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength).toString('base64url');
+      return createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d, x: Buffer.from(expected.bytes).toString('base64url') }, format: 'jwk' });
+    } catch {
+      // Refused: the DER form below.
+    }
+  }
   const der = Buffer.concat([PKCS8_X25519_PREFIX, secret]);
   try {
     return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });

@@ -67,7 +67,9 @@ export async function createStore(manifest: Manifest, env: NodeJS.ProcessEnv, op
           await openStore(root, env);
         } catch (error) {
           if (!(error instanceof DevsecretsError)) throw error;
-          throw new DevsecretsError(error.code, error.message, { hint: 'devsecrets init --force starts over (values you set are lost)', cause: error });
+          // Adopting keeps the store, and says so in the error's own hint.
+          const adoptable = error.code === 'STORE_UNAUTHENTICATED' || error.code === 'STORE_ROLLED_BACK';
+          throw new DevsecretsError(error.code, error.message, { hint: adoptable ? error.hint : 'devsecrets init --force starts over (values you set are lost)', cause: error });
         }
         return { status: 'kept' };
       }

@@ -69,7 +69,7 @@ export async function openStoreAs(root: string, meta: StoreMeta, identity: strin
 }
 
 function openCiphertext(ciphertext: Uint8Array, root: string, meta: StoreMeta, identity: string, env: NodeJS.ProcessEnv, options: OpenStoreOptions): OpenedStore {
-  const { plaintext, sealedByIdentity } = decrypt(ciphertext, identity);
+  const { plaintext, sealedByIdentity } = decrypt(ciphertext, identity, meta.recipient);
   const { document, authenticated, legacy } = openStoreDocument(plaintext, documentKey(identity, meta.storeId));
   plaintext.fill(0);
   if (document.storeId !== meta.storeId) {

@@ -41,7 +41,7 @@ export async function runProgram(argv: string[], output: Output): Promise<number
 }
 
 async function buildProgram(output: Output, setExit: (code: number) => void): Promise<Command> {
-  const { Argument, Command } = await import('commander');
+  const { Argument, Command, Option } = await import('commander');
   const program = new Command('devsecrets')
     .description('Safe local configuration: an age-encrypted store of fake values that satisfy your production manifest')
     .version(typeof DEVSECRETS_VERSION === 'string' ? DEVSECRETS_VERSION : '0.0.0-dev', '-V, --version')
@@ -105,6 +105,7 @@ async function buildProgram(output: Output, setExit: (code: number) => void): Pr
 
   program.command('check')
     .description('validate the environment (or a dotenv file) against the manifest, no store needed')
+    .addOption(new Option('--env <side>', 'the rules on top of the manifest: local (forbid list, live-credential guard) or production (no fakes, no developer hosts, TLS where required)').choices(['local', 'production']).default('local'))
     .option('--env-file <file>', 'check this dotenv file instead of the process environment')
     .option('--json', 'print one JSON document')
     .action(lazy(() => import('./commands/check.js')));

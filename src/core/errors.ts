@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'MANIFEST_INVALID'
   | 'VALIDATION_FAILED'
   | 'INSECURE_VALUE'
+  | 'FAKE_IN_PRODUCTION'
   | 'UNKNOWN_VAR'
   | 'FAKE_UNAVAILABLE'
   | 'ENV_FILE_INVALID'
@@ -61,6 +62,7 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   MANIFEST_INVALID: ExitCode.config,
   VALIDATION_FAILED: ExitCode.config,
   INSECURE_VALUE: ExitCode.config,
+  FAKE_IN_PRODUCTION: ExitCode.config,
   UNKNOWN_VAR: ExitCode.config,
   FAKE_UNAVAILABLE: ExitCode.config,
   ENV_FILE_INVALID: ExitCode.config,

@@ -4,10 +4,11 @@
  */
 import type { Manifest } from './manifest-model.js';
 import { defaultOf } from './build-child-env.js';
-import { evaluateValues } from './evaluate.js';
+import { evaluateValues, type Side } from './evaluate.js';
 
 export type FindingCode =
   | 'MANIFEST_INVALID' | 'STORE_MISSING' | 'STORE_UNREADABLE' | 'STORE_UNAUTHENTICATED' | 'STORE_ROLLED_BACK' | 'STORE_EXPIRED'
+  | 'FAKE_IN_PRODUCTION'
   | 'FILE_PERMISSIONS' | 'IDENTITY_MISSING' | 'DRIFT_MISSING_VAR' | 'DRIFT_EXTRA_VAR'
   | 'DRIFT_INVALID_VALUE' | 'DRIFT_MANIFEST_VERSION' | 'INSECURE_VALUE' | 'UNVERIFIED_VALUE'
   | 'GITIGNORE_UNCOVERED' | 'EXAMPLE_IGNORED' | 'TRACKED_SECRET_FILE' | 'LEAKED_VALUE'
@@ -40,14 +41,14 @@ export function toReport(findings: Finding[]): Report {
 }
 
 /**
- * The pre-deploy gate: judges an environment (the process's or a dotenv file's) against
- * the manifest with no store involved.
+ * The pre-deploy gate: judges an environment (the process's, a dotenv file's, a
+ * provider's) against the manifest with no store involved, under the rules of `side`.
  */
-export function checkEnvironment(manifest: Manifest, values: Readonly<Record<string, string | undefined>>, source: string): Finding[] {
+export function checkEnvironment(manifest: Manifest, values: Readonly<Record<string, string | undefined>>, source: string, side: Side = 'local'): Finding[] {
   // As in `run`, a variable the environment leaves out takes its manifest default.
   const resolved: Record<string, string | undefined> = {};
   for (const [name, spec] of Object.entries(manifest.vars)) resolved[name] = values[name] ?? defaultOf(spec);
-  const evaluation = evaluateValues(manifest, resolved);
+  const evaluation = evaluateValues(manifest, resolved, side);
   return [
     ...evaluation.missing.map((issue): Finding => ({
       code: 'DRIFT_MISSING_VAR', level: 'error', var: issue.var, message: `${issue.var} is required but not set in ${source}`,
@@ -56,6 +57,10 @@ export function checkEnvironment(manifest: Manifest, values: Readonly<Record<str
     ...evaluation.invalid.map((issue): Finding => ({
       code: 'DRIFT_INVALID_VALUE', level: 'error', var: issue.var, message: `${issue.var}: ${issue.message}`,
       fix: `give ${issue.var} a value the manifest accepts`,
+    })),
+    ...evaluation.fake.map((issue): Finding => ({
+      code: 'FAKE_IN_PRODUCTION', level: 'error', var: issue.var, message: `${issue.var}: ${issue.message}`,
+      fix: `put the real value of ${issue.var} in ${source}`,
     })),
     ...evaluation.insecure.map((issue): Finding => ({
       code: 'INSECURE_VALUE', level: 'error', var: issue.var, message: `${issue.var}: ${issue.message}`,

@@ -4,6 +4,7 @@
  * Reasons name the kind of credential, never the value.
  */
 import type { VarSpec } from './manifest-schema.js';
+import { compileSafeRegex, type RegexFlags, type SafeRegex } from './safe-regex.js';
 
 /** One `forbid` entry: a hostname glob (`*.prod.example.com`) or a `/regex/flags`. */
 export interface ForbidRule {
@@ -62,7 +63,11 @@ export function findInsecureReason(spec: VarSpec, value: string, forbid: readonl
   return undefined;
 }
 
-function insecureUrlReason(spec: Extract<VarSpec, { type: 'url' }>, value: string): string | undefined {
+/**
+ * Why a url value is unsafe on either side: `sslmode=disable` where the manifest requires
+ * another mode, or a weak password (short, a common default, or the user name).
+ */
+export function insecureUrlReason(spec: Extract<VarSpec, { type: 'url' }>, value: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
@@ -83,28 +88,89 @@ function insecureUrlReason(spec: Extract<VarSpec, { type: 'url' }>, value: strin
   return undefined;
 }
 
+const REGEX_RULE = /^\/(.+)\/([a-z]*)$/s;
+/** `g` and `y` are about where a search resumes, and `u` is how RE2 always reads: none changes a test. */
+const IGNORED_FLAGS = 'guy';
+
+type RegexRule = { body: string; flags: RegexFlags } | string;
+
+/** The regex of a `/…/flags` entry, why its flags are refused, or undefined for a glob entry. */
+function regexRuleOf(source: string): RegexRule | undefined {
+  const match = REGEX_RULE.exec(source);
+  if (match === null) return undefined;
+  const body = match[1]!;
+  const flags = match[2]!;
+  const refused = [...flags].find((flag, index) => !`ims${IGNORED_FLAGS}`.includes(flag) || flags.indexOf(flag) !== index);
+  if (refused !== undefined) return `has an unsupported or repeated flag ${refused} (the flags that matter are i, m and s)`;
+  return { body, flags: { ignoreCase: flags.includes('i'), multiline: flags.includes('m'), dotAll: flags.includes('s') } };
+}
+
 /**
- * Compiles one `forbid` entry. `/…/flags` is a regular expression tested against the
- * value; anything else is a glob (`*` = any run of characters) matched against the whole
- * value and against the hostname when the value is a URL.
- * @returns the rule, or a reason string when the entry is not a valid pattern.
+ * Why `source` cannot be a `forbid` entry, or undefined when it can. A `/…/flags` entry is
+ * compiled to find out, which loads the regex engine.
  */
-export function compileForbidRule(source: string): ForbidRule | string {
-  const regex = /^\/(.+)\/([a-z]*)$/s.exec(source);
-  if (regex) {
-    try {
-      const compiled = new RegExp(regex[1]!, regex[2]!.replace(/[gy]/g, ''));
-      return { source, test: (value) => compiled.test(value) };
-    } catch {
-      return `"${source}" is not a valid regular expression`;
-    }
+export function forbidRuleProblem(source: string): string | undefined {
+  const regex = regexRuleOf(source);
+  if (regex === undefined) return source.trim() === '' ? 'an empty pattern would match every value' : undefined;
+  const compiled = typeof regex === 'string' ? regex : compileSafeRegex(regex.body, regex.flags);
+  return typeof compiled === 'string' ? `"${source}" ${compiled}` : undefined;
+}
+
+/**
+ * The rule of a `forbid` entry that {@link forbidRuleProblem} accepts. `/…/flags` is an RE2
+ * regex (see safe-regex.ts) searched for in the value; anything else is a glob (`*` = any run
+ * of characters, case-insensitive) matched against the whole value and against the hostname
+ * when the value is a URL. Both take time linear in the value (for a glob, times its
+ * length). A regex is compiled on its first test, so a `run` whose stamped store needs no
+ * checks never loads the regex engine.
+ * @throws Error on the first test of a regex entry that forbidRuleProblem refuses.
+ */
+export function compileForbidRule(source: string): ForbidRule {
+  const regex = regexRuleOf(source);
+  if (regex === undefined) {
+    const glob = source.toLowerCase();
+    return { source, test: (value) => matchesGlob(glob, value.toLowerCase()) || matchesGlob(glob, hostnameOf(value) ?? '') };
   }
-  if (source.trim() === '') return 'an empty pattern would match every value';
-  const glob = new RegExp(`^${source.split('*').map(escapeRegExp).join('.*')}$`, 'i');
+  let compiled: SafeRegex | undefined;
   return {
     source,
-    test: (value) => glob.test(value) || glob.test(hostnameOf(value) ?? ''),
+    test(value) {
+      if (compiled === undefined) {
+        const result = typeof regex === 'string' ? regex : compileSafeRegex(regex.body, regex.flags);
+        if (typeof result === 'string') throw new Error(`forbid rule ${source} ${result}`);
+        compiled = result;
+      }
+      return compiled.test(value);
+    },
   };
+}
+
+/**
+ * Whether `text` matches the glob as a whole, `*` standing for any run of characters. A
+ * regex (`^…\.*…$`) would backtrack on `*a*a*a*a*a*a*a*a*b` for minutes; this walk goes
+ * back only to the last `*`, so it takes at most text × glob steps.
+ */
+function matchesGlob(glob: string, text: string): boolean {
+  let g = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    if (glob[g] === '*') {
+      star = g++;
+      resume = t;
+    } else if (g < glob.length && glob[g] === text[t]) {
+      g++;
+      t++;
+    } else if (star >= 0) {
+      g = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (glob[g] === '*') g++;
+  return g === glob.length;
 }
 
 function hostnameOf(value: string): string | undefined {
@@ -113,8 +179,4 @@ function hostnameOf(value: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -41,7 +41,7 @@ export function manifestFromDocument(document: ManifestDocument, path: string, r
     version: document.version ?? 1,
     ttl,
     ttlMs: parseDurationMs(ttl),
-    forbid: (document.forbid ?? []).map((source) => compileForbidRule(source) as ForbidRule),
+    forbid: (document.forbid ?? []).map((source) => compileForbidRule(source)),
     vars: document.vars,
     // Worked out on first use: `run` never needs it, and it costs most for the largest manifests.
     get digest() {

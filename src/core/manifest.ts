@@ -7,7 +7,7 @@
  */
 import { durationMs } from './duration-text.js';
 import { DevsecretsError, type Issue } from './errors.js';
-import { compileForbidRule } from './insecure.js';
+import { forbidRuleProblem } from './insecure.js';
 import { scanJson } from './json-scan.js';
 import { loaderControlReason } from './loader-control.js';
 import { DEFAULT_TTL, manifestFromDocument, type Manifest } from './manifest-model.js';
@@ -39,8 +39,8 @@ export function parseManifest(text: string, path: string, root: string): Manifes
   }
   issues.push(...checkVars(vars));
   for (const [index, pattern] of forbidSources.entries()) {
-    const rule = typeof pattern === 'string' ? compileForbidRule(pattern) : undefined;
-    if (typeof rule === 'string') issues.push({ message: `forbid[${index}]: ${rule}` });
+    const problem = typeof pattern === 'string' ? forbidRuleProblem(pattern) : undefined;
+    if (problem !== undefined) issues.push({ message: `forbid[${index}]: ${problem}` });
   }
   if (parsed.success && durationMs(parsed.data.ttl ?? DEFAULT_TTL) === undefined) issues.push({ message: 'ttl: is too long' });
   if (issues.length > 0 || !parsed.success) throw invalid(path, issues, Object.entries(vars).some(([name, spec]) => undeclaredLoaderControl(name, spec)));

@@ -43,29 +43,6 @@ describe('interop with age', () => {
     expect(document.vars.STRIPE_KEY?.value).toBe(project.run(['get', 'STRIPE_KEY']).stdout.trim());
   });
 
-  it.skipIf(!hasAge)('a store written by age is refused until sync --adopt accepts it; the values are then checked as usual', () => {
-    const project = createProject({ manifest: STANDARD_MANIFEST });
-    expect(project.run(['init']).code).toBe(0);
-    const plain = spawnSync('age', ['-d', '-i', project.identityFile(), '.devsecrets/store.age'], { cwd: project.dir });
-    const document = JSON.parse(plain.stdout.toString('utf8')) as { macs?: string[]; vars: Record<string, { value: string; origin: string; updatedAt: string }> };
-    delete document.macs;
-    document.vars.LOG_LEVEL = { value: 'debug', origin: 'imported', updatedAt: new Date().toISOString() };
-    const recipient = (JSON.parse(project.read('.devsecrets', 'store.json')) as { recipient: string }).recipient;
-    const encrypted = spawnSync('age', ['-r', recipient, '-o', '.devsecrets/store.age'], { cwd: project.dir, input: JSON.stringify(document) });
-    expect(encrypted.status).toBe(0);
-
-    const refused = project.run(['get', 'LOG_LEVEL']);
-    expect(refused.code).toBe(4);
-    expect(refused.stdout).toBe('');
-    expect(refused.stderr).toContain('[STORE_UNAUTHENTICATED]');
-    expect(refused.stderr).toContain('devsecrets: hint: if you wrote it yourself, devsecrets sync --adopt');
-
-    const adopted = project.run(['sync', '--adopt', '--yes']);
-    expect(adopted.code, adopted.stderr).toBe(0);
-    expect(adopted.stderr).toContain('LOG_LEVEL (imported)');
-    expect(project.run(['get', 'LOG_LEVEL']).stdout).toBe('debug\n');
-  });
-
   it.skipIf(!hasAge)('an adopted store edited with age is checked in full: a hand edit carries no stamp devsecrets made', () => {
     const project = createProject({ manifest: STANDARD_MANIFEST });
     expect(project.run(['init']).code).toBe(0);

@@ -194,6 +194,16 @@ describe('interoperability with the age CLI', () => {
     expect(Buffer.from(decrypt(ageEncrypt(plaintext, [recipient]), identity).plaintext).equals(plaintext)).toBe(true);
   });
 
+  it('opens with or without the recipient the caller expects, right or wrong', async () => {
+    const pair = await generateKeyPair();
+    const other = await generateKeyPair();
+    const ciphertext = ageEncrypt(Buffer.from('hello'), [pair.recipient]);
+    for (const recipient of [pair.recipient, other.recipient, 'age1notarecipient', undefined]) {
+      expect(Buffer.from(decrypt(ciphertext, pair.identity, recipient).plaintext).toString()).toBe('hello');
+    }
+    expectCode(() => decrypt(ciphertext, other.identity, pair.recipient), 'IDENTITY_MISMATCH');
+  });
+
   it('finds our stanza among several recipients, wherever it is', async () => {
     const ours = ageKeygen();
     const others = [ageKeygen().recipient, ageKeygen().recipient];

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compileForbidRule, findInsecureReason, findLiveCredential, type ForbidRule } from '../../src/core/insecure.js';
+import { compileForbidRule, findInsecureReason, findLiveCredential, forbidRuleProblem } from '../../src/core/insecure.js';
 import type { VarSpec } from '../../src/core/manifest-schema.js';
 
 const token: VarSpec = { type: 'token', secret: true };
 const db: VarSpec = { type: 'url', protocols: ['postgresql'], params: { sslmode: 'require' }, secret: true };
 /** The shape age-keygen writes (a made-up key: bech32 alphabet, 58 characters). */
 const AGE_KEY = `AGE-SECRET-KEY-1${'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L'.repeat(2).slice(0, 58)}`;
-const rules = ['*.prod.example.com', '/corp-[0-9]+/'].map((source) => compileForbidRule(source) as ForbidRule);
+const rules = ['*.prod.example.com', '/corp-[0-9]+/'].map((source) => compileForbidRule(source));
 
 describe('findInsecureReason', () => {
   it.each([
@@ -57,9 +57,56 @@ describe('findInsecureReason', () => {
   });
 });
 
-describe('compileForbidRule', () => {
+describe('forbidRuleProblem', () => {
   it('explains invalid entries', () => {
-    expect(compileForbidRule('/([/')).toMatch(/not a valid regular expression/);
-    expect(compileForbidRule('  ')).toMatch(/empty/);
+    expect(forbidRuleProblem('/([/')).toBe('"/([/" is not a valid RE2 regular expression (missing closing ]: `[`)');
+    expect(forbidRuleProblem('  ')).toMatch(/empty/);
+    expect(forbidRuleProblem('/corp/x')).toBe('"/corp/x" has an unsupported or repeated flag x (the flags that matter are i, m and s)');
+    expect(forbidRuleProblem('/corp/ii')).toMatch(/repeated flag i/);
+  });
+
+  it('names the JavaScript-only construct RE2 leaves out', () => {
+    expect(forbidRuleProblem('/(corp)-\\1/')).toMatch(/^"\/\(corp\)-\\1\/" uses a backreference .*: manifest regexes are RE2 syntax/);
+    expect(forbidRuleProblem('/(?=prod)\\w+/')).toMatch(/^"\/\(\?=prod\)\\w\+\/" uses a lookahead/);
+    expect(forbidRuleProblem('/(?<!test_)live/')).toMatch(/uses a lookbehind/);
+  });
+
+  it('accepts globs, RE2 regexes and the flags that make sense', () => {
+    for (const source of ['*.prod.example.com', '/sk_live_[A-Za-z0-9]+/', '/^prod-\\pL+$/imsguy', '/(?i)corp/']) {
+      expect(forbidRuleProblem(source), source).toBeUndefined();
+    }
+  });
+});
+
+describe('compileForbidRule', () => {
+  it('searches the value with an RE2 regex, honouring i, m and s', () => {
+    expect(compileForbidRule('/corp-\\d+/').test('x corp-42 y')).toBe(true);
+    expect(compileForbidRule('/CORP/').test('corp')).toBe(false);
+    expect(compileForbidRule('/CORP/i').test('corp')).toBe(true);
+    expect(compileForbidRule('/^b$/').test('a\nb')).toBe(false);
+    expect(compileForbidRule('/^b$/m').test('a\nb')).toBe(true);
+    expect(compileForbidRule('/a.b/').test('a\nb')).toBe(false);
+    expect(compileForbidRule('/a.b/s').test('a\nb')).toBe(true);
+    // A JS regex with g would alternate true and false through lastIndex.
+    const global = compileForbidRule('/x/g');
+    expect([global.test('x'), global.test('x')]).toEqual([true, true]);
+  });
+
+  it('matches a glob against the whole value or a URL host, ignoring case', () => {
+    const rule = compileForbidRule('*.Prod.example.com');
+    expect(rule.test('api.prod.EXAMPLE.com')).toBe(true);
+    expect(rule.test('https://api.prod.example.com/x')).toBe(true);
+    expect(rule.test('api.prod.example.com.evil')).toBe(false);
+    expect(rule.test('prod.example.com')).toBe(false);
+    expect(compileForbidRule('db-*-primary').test('db--primary')).toBe(true);
+    expect(compileForbidRule('a*b*c').test('aXbYbZc')).toBe(true);
+    expect(compileForbidRule('a*b*c').test('aXbYbZ')).toBe(false);
+    expect(compileForbidRule('**').test('')).toBe(true);
+  });
+
+  it('compiles a regex on its first test, and fails loudly on a source never checked', () => {
+    const rule = compileForbidRule('/(a)\\1/');
+    expect(rule.source).toBe('/(a)\\1/');
+    expect(() => rule.test('aa')).toThrow(/forbid rule \/\(a\)\\1\/ uses a backreference/);
   });
 });

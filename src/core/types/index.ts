@@ -9,6 +9,7 @@
 import { DevsecretsError, type Issue } from '../errors.js';
 import { assertSeed, FakeRandom } from '../fake-random.js';
 import { isLoaderControl } from '../loader-control.js';
+import { localSpec } from '../token-prefix.js';
 import type { SpecOf, VarSpec, VarType } from '../manifest-schema.js';
 import { bytesType } from './bytes.js';
 import { boolType, enumType } from './choice.js';
@@ -135,10 +136,11 @@ export function compileValidator(spec: VarSpec): Validator {
 
 
 /**
- * A fake value for `name` that passes `compileValidator(spec)`, derived from the per-store
- * secret `seed` (and, for a `jwt` with `signedWith`, from that variable's value, which
- * `sibling` gives): the same (name, spec, seed, sibling values) always gives the same value,
- * except for `private-key`, which is a real key freshly made by node:crypto on every call.
+ * A fake value for `name` that passes `compileValidator(localSpec(spec))` (the local side's
+ * reading of the spec: see token-prefix.ts), derived from the per-store secret `seed` (and,
+ * for a `jwt` with `signedWith`, from that variable's value, which `sibling` gives): the same
+ * (name, spec, seed, sibling values) always gives the same value, except for `private-key`,
+ * which is a real key freshly made by node:crypto on every call.
  *
  * A non-secret var's `default` that passes the validator is the fake, for every type: the
  * team chose that value, and there is nothing to hide. Otherwise the fake is drawn from a
@@ -154,10 +156,12 @@ export function compileValidator(spec: VarSpec): Validator {
  * beforehand, and make a signing key's fake before the tokens signed with it.
  * @throws RangeError when the seed is shorter than 16 bytes.
  */
-export function generateFake(name: string, spec: VarSpec, seed: Uint8Array, sibling: SiblingValue = () => undefined): string {
+export function generateFake(name: string, manifestSpec: VarSpec, seed: Uint8Array, sibling: SiblingValue = () => undefined): string {
   if (isLoaderControl(name)) throw fakeUnavailable(name, 'controls how programs load code, so devsecrets never makes a fake for it');
-  if (spec.fake === false) throw fakeUnavailable(name, 'is declared "fake": false, so devsecrets makes no value for it');
+  if (manifestSpec.fake === false) throw fakeUnavailable(name, 'is declared "fake": false, so devsecrets makes no value for it');
   assertSeed(seed);
+  // Fakes live on the local side: a token's live prefix in its test spelling (sk_live_ → sk_test_).
+  const spec = localSpec(manifestSpec);
   const validate = compileValidator(spec);
   const preset = spec.secret === true ? undefined : envText(spec, spec.default);
   if (preset !== undefined && validate(preset) === undefined) return preset;

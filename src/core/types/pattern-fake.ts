@@ -1,10 +1,12 @@
 /**
- * Generates strings that a regular expression matches as a whole, for the subset of
- * syntax manifests use: literals, `.`, escapes (`\d \w \s` and their negations,
- * `\t \n \r \f \v \xHH \uHHHH`, escaped punctuation), classes with ranges and negation,
- * groups (plain, `(?:…)`, named), alternation, greedy or lazy quantifiers, and `^`/`$`
- * at the very ends. Anything else (lookaround, backreferences, `\b`, `\p{…}`) makes the
- * pattern unsupported.
+ * Generates strings that a manifest pattern (RE2 syntax, see safe-regex.ts) matches as a
+ * whole, for the subset of syntax manifests use: literals, `.`, escapes (`\d \w \s` and
+ * their negations, `\t \n \r \f \v \xHH \x{HHHH}`, escaped punctuation), classes with
+ * ranges and negation, groups (plain, `(?:…)`, named), alternation, greedy or lazy
+ * quantifiers, and `^`/`$` at the very ends. The rest of RE2 (flags like `(?i)`, `\b`,
+ * `\pL`, `[[:alpha:]]`, `\Q…\E`, `\A`, `\z`, characters outside the BMP) makes the pattern
+ * unsupported: the manifest then needs an `example`. RE2 vets the syntax first, so this
+ * parser only ever reads patterns the validator accepts.
  *
  * Length bounds are met by construction, not by retrying: every node knows the set of
  * lengths it can produce — a bigint bitset, bit n set when length n is possible — so the
@@ -14,6 +16,7 @@
  * for the space alone: tabs and newlines would make awkward env values.
  */
 import type { FakeRandom } from '../fake-random.js';
+import { compileSafeRegex } from '../safe-regex.js';
 
 type CharRange = readonly [number, number];
 
@@ -43,25 +46,25 @@ const CLASS_ESCAPES: Record<string, readonly CharRange[]> = {
   s: [[0x20, 0x20]],
 };
 const CONTROL_ESCAPES: Record<string, number> = { t: 0x09, n: 0x0a, v: 0x0b, f: 0x0c, r: 0x0d };
-/** Quantifier braces; anything else starting with `{` is a literal brace, as in JS without the `u` flag. */
+/** Quantifier braces; anything else starting with `{` is a literal brace, as in RE2. */
 const BRACES_RE = /^\{(\d+)(,(\d*))?\}/;
 
 class Unsupported extends Error {}
 
 /**
  * A generator for strings of `minLength`..`maxLength` characters that `pattern` matches
- * as a whole, or undefined when the pattern is not a valid JS regex, uses syntax outside
+ * as a whole, or undefined when the pattern is not valid RE2 syntax, uses syntax outside
  * the subset, or admits no such string of practical length. Lengths count UTF-16 code
  * units, like `String.length`.
  */
 export function compilePatternFake(pattern: string, minLength = 0, maxLength = Infinity): PatternFake | undefined {
+  // The parser is lenient where RE2 is strict (`[z-a]`, `a{2,1}`, `a**`), so RE2 vets the syntax first.
+  if (typeof compileSafeRegex(pattern) === 'string') return undefined;
   let root: PatternNode;
   try {
-    // The parser is lenient where JS is strict (`[z-a]`, `a{2,1}`), so JS vets the syntax first.
-    new RegExp(pattern);
     root = new PatternParser(pattern).parse();
   } catch (error) {
-    if (error instanceof Unsupported || error instanceof SyntaxError) return undefined;
+    if (error instanceof Unsupported) return undefined;
     throw error;
   }
   const cap = Math.min(maxLength, Math.max(minLength, shortestLength(root)) + LENGTH_SLACK, MAX_FAKE_LENGTH);
@@ -93,7 +96,8 @@ class PatternParser {
 
   #next(): string {
     const char = this.#source[this.#pos++];
-    if (char === undefined) throw new Unsupported();
+    // RE2 reads a surrogate pair as one character; this parser's lengths count UTF-16 units.
+    if (char === undefined || /[\uD800-\uDFFF]/.test(char)) throw new Unsupported();
     return char;
   }
 
@@ -170,10 +174,9 @@ class PatternParser {
   #group(): PatternNode {
     if (this.#source.startsWith('?:', this.#pos)) {
       this.#pos += 2;
-    } else if (this.#source.startsWith('?<', this.#pos) && !'=!'.includes(this.#peek(2) ?? '=')) {
-      const end = this.#source.indexOf('>', this.#pos);
-      if (end < 0) throw new Unsupported();
-      this.#pos = end + 1;
+    } else if (this.#source.startsWith('?<', this.#pos) || this.#source.startsWith('?P<', this.#pos)) {
+      // RE2 has vetted the name, and lookbehind is not RE2 syntax.
+      this.#pos = this.#source.indexOf('>', this.#pos) + 1;
     } else if (this.#peek() === '?') {
       throw new Unsupported();
     }
@@ -182,12 +185,15 @@ class PatternParser {
     return inner;
   }
 
-  /** A class `[…]`, after its opening bracket. `[]` matches nothing and `[^]` anything, as in JS. */
+  /** A class `[…]`, after its opening bracket. A `]` first is a member, as RE2 reads it. */
   #class(): PatternNode {
     const negated = this.#peek() === '^';
     if (negated) this.#pos++;
     const ranges: CharRange[] = [];
-    while (this.#peek() !== ']') {
+    let first = true;
+    while (first || this.#peek() !== ']') {
+      first = false;
+      if (this.#source.startsWith('[:', this.#pos)) throw new Unsupported(); // a POSIX class
       const from = this.#classAtom();
       if (this.#peek() === '-' && this.#peek(1) !== ']' && this.#peek(1) !== undefined) {
         this.#pos++;
@@ -217,14 +223,15 @@ class PatternParser {
     }
     const control = CONTROL_ESCAPES[char];
     if (control !== undefined) return control;
-    if (char === 'x' || char === 'u') {
-      const size = char === 'x' ? 2 : 4;
-      const hex = this.#source.slice(this.#pos, this.#pos + size);
-      if (hex.length !== size || !/^[0-9a-fA-F]+$/.test(hex)) throw new Unsupported();
-      this.#pos += size;
-      return Number.parseInt(hex, 16);
+    if (char === 'x') {
+      const hex = /^(?:\{([0-9a-fA-F]+)\}|[0-9a-fA-F]{2})/.exec(this.#source.slice(this.#pos));
+      if (hex === null) throw new Unsupported();
+      this.#pos += hex[0].length;
+      const code = Number.parseInt(hex[1] ?? hex[0], 16);
+      if (code > 0xffff || (code >= 0xd800 && code <= 0xdfff)) throw new Unsupported();
+      return code;
     }
-    // Other letter and digit escapes are assertions, backreferences or Unicode classes.
+    // Other letter and digit escapes are assertions, octal codes, Unicode classes or quoting.
     if (/[A-Za-z0-9]/.test(char)) throw new Unsupported();
     return char.charCodeAt(0);
   }

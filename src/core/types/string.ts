@@ -1,9 +1,11 @@
 /**
  * `string`: free text within `minLength`/`maxLength`, optionally matching `pattern` as a
- * whole value (the manifest writes `[a-z]+`, devsecrets checks `^(?:[a-z]+)$`).
+ * whole value (the manifest writes `[a-z]+`, a value must be `[a-z]+` from end to end).
+ * Patterns are RE2 syntax, matched in linear time (see safe-regex.ts).
  */
 import { ALNUM, type FakeRandom } from '../fake-random.js';
 import type { SpecOf } from '../manifest-schema.js';
+import { compileSafeRegex } from '../safe-regex.js';
 import { compilePatternFake } from './pattern-fake.js';
 import { envText, fakeUnavailable, rule, toValidator, type TypeDef, type ValueCheck } from './type-def.js';
 
@@ -13,15 +15,6 @@ const MARKER = 'fake-';
 /** Random characters after the marker when the bounds allow them. */
 const RANDOM_LENGTH = 16;
 const PATTERN_UNAVAILABLE = 'cannot generate a fake matching pattern: add an example that matches';
-
-/** The whole-value regex for a pattern, or undefined when the pattern is not a valid JS regex. */
-function wholeValueRe(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(`^(?:${pattern})$`);
-  } catch {
-    return undefined;
-  }
-}
 
 function valueChecks(spec: Spec): ValueCheck[] {
   const { minLength, maxLength, pattern } = spec;
@@ -33,11 +26,11 @@ function valueChecks(spec: Spec): ValueCheck[] {
     checks.push(rule((value) => value.length <= maxLength, `must be at most ${maxLength} characters`));
   }
   if (pattern !== undefined) {
-    const re = wholeValueRe(pattern);
+    const re = compileSafeRegex(pattern);
     checks.push(
-      re === undefined
+      typeof re === 'string'
         ? rule(() => false, 'cannot be checked: the pattern in the manifest is invalid')
-        : rule((value) => re.test(value), `must match the pattern ${pattern}`),
+        : rule((value) => re.testWhole(value), `must match the pattern ${pattern}`),
     );
   }
   return checks;
@@ -63,9 +56,8 @@ export const stringType: TypeDef<Spec> = {
     if (spec.minLength !== undefined && spec.maxLength !== undefined && spec.minLength > spec.maxLength) {
       problems.push('minLength must not be greater than maxLength');
     }
-    if (spec.pattern !== undefined && wholeValueRe(spec.pattern) === undefined) {
-      problems.push('pattern is not a valid regular expression');
-    }
+    const re = spec.pattern === undefined ? undefined : compileSafeRegex(spec.pattern);
+    if (typeof re === 'string') problems.push(`pattern ${re}`);
     return problems;
   },
   valueChecks,

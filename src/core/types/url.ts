@@ -11,8 +11,7 @@ type Spec = SpecOf<'url'>;
 
 const SCHEME_RE = /^[a-z][a-z0-9+.-]*$/;
 const HOST_PATTERN_RE = /^[A-Za-z0-9.*-]+$/;
-/** What one `*` in a host pattern stands for: one or more labels' worth of host characters. */
-const WILDCARD = '[a-z0-9-]+(?:\\.[a-z0-9-]+)*';
+const LABEL_CHAR_RE = /^[a-z0-9-]$/;
 
 /**
  * Schemes whose URLs carry credentials: fakes get a user, a long marked password, the
@@ -38,9 +37,36 @@ function parseUrl(text: string): URL | undefined {
   return /\s/.test(text) ? undefined : (URL.parse(text) ?? undefined);
 }
 
-function hostPatternRe(pattern: string): RegExp {
-  const parts = pattern.toLowerCase().split('*').map((part) => part.replace(/[\\^$.|?+()[\]{}]/g, '\\$&'));
-  return new RegExp(`^${parts.join(WILDCARD)}$`);
+/**
+ * Whether `host` (lowercase) matches a host pattern as a whole: letters, digits, `.` and `-`
+ * stand for themselves and each `*` for one or more labels' worth of host characters
+ * (`[a-z0-9-]+(\.[a-z0-9-]+)*`). The regex spelling of that backtracks for minutes on a
+ * pattern of a dozen `*`, so every way of matching is followed at once instead, as a set of
+ * positions in the pattern: at most host × pattern steps.
+ */
+function matchesHostPattern(pattern: string, host: string): boolean {
+  const tokens = pattern.toLowerCase();
+  // before[i]: tokens[i..] may match the rest; inLabel[i]: the `*` at i has just taken a label character.
+  let before = Array.from({ length: tokens.length + 1 }, (_, index) => index === 0);
+  let inLabel = before.map(() => false);
+  for (const char of host) {
+    const nextBefore = before.map(() => false);
+    const nextInLabel = before.map(() => false);
+    for (let i = 0; i < tokens.length; i++) {
+      if (tokens[i] !== '*') {
+        if (before[i] && tokens[i] === char) nextBefore[i + 1] = true;
+      } else if (LABEL_CHAR_RE.test(char)) {
+        if (before[i] || inLabel[i]) nextInLabel[i] = true;
+      } else if (inLabel[i] && char === '.') {
+        nextBefore[i] = true; // the `*` goes on, with another label
+      }
+    }
+    // A `*` that has just taken a label character may end there.
+    for (let i = 0; i < tokens.length; i++) if (nextInLabel[i]) nextBefore[i + 1] = true;
+    before = nextBefore;
+    inLabel = nextInLabel;
+  }
+  return before[tokens.length] === true;
 }
 
 /** "a postgresql or postgres", "an amqp". */
@@ -60,11 +86,10 @@ function protocolRule(protocols: readonly string[]): UrlRule {
 }
 
 function hostRule(patterns: readonly string[]): UrlRule {
-  const res = patterns.map(hostPatternRe);
   const allowed = patterns.length === 1 ? patterns[0] : `one of: ${patterns.join(', ')}`;
   return [(value) => {
     const hostname = parseUrl(value)?.hostname.toLowerCase() ?? '';
-    return res.some((re) => re.test(hostname));
+    return patterns.some((pattern) => matchesHostPattern(pattern, hostname));
   }, `must have a host matching ${allowed}`];
 }
 
