@@ -311,8 +311,9 @@ function lengthSpec(length: { exact?: number; min?: number }, password: boolean)
 /**
  * The form of a real key or token: hex (a token of that length if the name says token,
  * else key bytes), padded or `+`/`/` base64 (key bytes), a vendor prefix (`sk_test_`,
- * `sk-proj-`, `xoxb-`, `github_pat_`; `_live_` taken as `_test_`, so fakes never look live)
- * with the alphabet after it, or 16+ letters and digits; short or other text stays text.
+ * `sk-proj-`, `xoxb-`, `github_pat_`) with the alphabet after it, or 16+ letters and digits;
+ * short or other text stays text. A live prefix stays as written: the manifest describes
+ * production, and the local side reads it in its test spelling, so fakes never look live.
  */
 function secretShape(value: string, tokenNamed: boolean): Guess | undefined {
   if (/^(?:[0-9a-f]{2}){8,}$/.test(value) || /^(?:[0-9A-F]{2}){8,}$/.test(value)) {
@@ -324,8 +325,7 @@ function secretShape(value: string, tokenNamed: boolean): Guess | undefined {
   }
   const prefixed = /^((?:[a-z][a-z0-9]{1,9}[_-]){1,3})([A-Za-z0-9_-]+)$/.exec(value);
   if (prefixed !== null && /[A-Z0-9]/.test(prefixed[2]!)) {
-    const prefix = prefixed[1]!.replace(/([_-])live([_-])$/, '$1test$2');
-    return { ...tokenOf(prefixed[2]!, prefix), reasons: ['value: vendor prefix'] };
+    return { ...tokenOf(prefixed[2]!, prefixed[1]!), reasons: ['value: vendor prefix'] };
   }
   if (/^[A-Za-z0-9_-]{16,}$/.test(value)) return { ...tokenOf(value, ''), reasons: ['value: token'] };
   return undefined;

@@ -5,6 +5,7 @@ import { isPasswordName, nameRuleOf, publicPrefixOf, secretSegmentOf } from '../
 import { placeholderOf } from '../../src/core/infer/placeholders.js';
 import { inferManifest, summarizeSpec } from '../../src/core/infer-manifest.js';
 import { parseManifest } from '../../src/core/manifest.js';
+import { generateFake } from '../../src/core/types/index.js';
 
 function infer(lines: readonly string[]) {
   const inference = inferManifest(parseDotenvAnnotated(`${lines.join('\n')}\n`, '.env.example'), './schema.json');
@@ -47,14 +48,15 @@ describe('inferManifest', () => {
       PUBLIC_URL: { type: 'url', protocols: ['https', 'http'], default: 'https://app.acme.dev' },
       STRIPE_SECRET_KEY: { type: 'token', prefix: 'sk_test_', secret: true },
       STRIPE_WEBHOOK_SECRET: { type: 'token', prefix: 'whsec_', length: 38, secret: true },
-      // Fakes never look live: the prefix is taken in its test-mode spelling.
-      STRIPE_LIVE_KEY: { type: 'token', prefix: 'sk_test_', length: 32, secret: true },
+      // The manifest describes production; fakes read the prefix in its test spelling.
+      STRIPE_LIVE_KEY: { type: 'token', prefix: 'sk_live_', length: 32, secret: true },
       DEPLOY_TOKEN: { type: 'token', length: 32, charset: 'hex', secret: true },
       FEATURES: { type: 'json' },
       JWT_PRIVATE_KEY: { type: 'private-key', secret: true },
       APP_NAME: { type: 'string', default: 'shop' },
     });
     expect(document.vars.STRIPE_SECRET_KEY).not.toHaveProperty('default');
+    expect(generateFake('STRIPE_LIVE_KEY', document.vars.STRIPE_LIVE_KEY!, new Uint8Array(32).fill(1))).toMatch(/^sk_test_FAKE[A-Za-z0-9]{20}$/);
     // An address on a reserved example domain is a placeholder: no default.
     expect(document.vars.ADMIN_EMAIL).not.toHaveProperty('default');
   });
