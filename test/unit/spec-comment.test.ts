@@ -1,0 +1,108 @@
+/**
+ * The `# devsecrets:` comment reads back exactly what it was written from: every type and
+ * option, awkward text (separators, quotes, JSON look-alikes), and any JSON example.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DevsecretsError } from '../../src/core/errors.js';
+import type { VarSpec } from '../../src/core/manifest-schema.js';
+import { describeSpec, formatSpecComment, isSpecComment, parseSpecComment, specFromComments } from '../../src/core/spec-comment.js';
+import { EVERY_OPTION_MANIFEST } from '../helpers/every-option-manifest.js';
+
+/** What the comment carries: the spec but for its description, and a secret's example. */
+function carried(spec: VarSpec): VarSpec {
+  const { description: _description, ...rest } = spec;
+  return spec.secret === true ? ({ ...rest, example: undefined } as VarSpec) : rest;
+}
+
+function thrown(action: () => unknown): DevsecretsError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof DevsecretsError) return error;
+    throw error;
+  }
+  throw new Error('expected a DevsecretsError');
+}
+
+describe('the devsecrets spec comment', () => {
+  it('reads like the manifest', () => {
+    const vars = EVERY_OPTION_MANIFEST.vars as Record<string, VarSpec>;
+    expect(formatSpecComment(vars.DATABASE_URL!)).toBe('devsecrets: url · protocols postgresql, postgres · params sslmode=require · secret');
+    expect(formatSpecComment(vars.WORKERS!)).toBe('devsecrets: int · min 1 · max 16 · default 4');
+    expect(formatSpecComment(vars.LOG_LEVEL!)).toBe('devsecrets: enum · values debug, info, warn, "error, loud" · default info');
+    expect(formatSpecComment(vars.GREETING!)).toBe('devsecrets: string · example "hello, world # not a comment" · optional');
+    expect(formatSpecComment(vars.FEATURE_FLAGS!)).toBe('devsecrets: json · default {} · example {"beta":true,"note":"a [b] \\"c\\""}');
+    expect(formatSpecComment(vars.NODE_OPTIONS!)).toBe('devsecrets: string · default --max-old-space-size=4096 · loaderControl');
+  });
+
+  it('round-trips every type and option of the manifest', () => {
+    for (const [name, spec] of Object.entries(EVERY_OPTION_MANIFEST.vars as Record<string, VarSpec>)) {
+      expect(parseSpecComment(formatSpecComment(spec)), name).toEqual(carried(spec));
+    }
+  });
+
+  it('never carries a value of a secret: its example is left out', () => {
+    const spec: VarSpec = { type: 'token', secret: true, example: 'tok_RealLookingExample123' };
+    expect(formatSpecComment(spec)).toBe('devsecrets: token · secret');
+    expect(describeSpec(spec)).not.toContain('RealLooking');
+  });
+
+  it('round-trips any text and any JSON example, quoting only what needs it', () => {
+    const text = fc.oneof(fc.string(), fc.constantFrom('·', ' · ', '"', '=', ',', 'a=b,c', '30', 'true', 'null', '{"a":1}', '[1]', '\n', '-', '1e5', '\u2028'));
+    const json = fc.jsonValue().map((value) => JSON.parse(JSON.stringify(value)) as unknown);
+    const spec = fc.oneof(
+      fc.record({ type: fc.constant('string'), pattern: text, default: text, example: json }, { requiredKeys: ['type'] }),
+      fc.record({ type: fc.constant('enum'), values: fc.uniqueArray(text, { minLength: 1 }) }),
+      fc.record({ type: fc.constant('url'), protocols: fc.array(text, { minLength: 1 }), params: fc.dictionary(text, text), host: fc.array(text, { minLength: 1 }) }, { requiredKeys: ['type'] }),
+      fc.record({ type: fc.constant('token'), prefix: text, length: fc.integer({ min: 1 }), example: json }, { requiredKeys: ['type'] }),
+      fc.record({ type: fc.constant('number'), min: fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)), default: fc.integer() }, { requiredKeys: ['type'] }),
+      fc.record({ type: fc.constant('json'), default: json, example: json, required: fc.constant(false) }, { requiredKeys: ['type'] }),
+    );
+    fc.assert(fc.property(spec, (generated) => {
+      const value = generated as VarSpec;
+      expect(parseSpecComment(formatSpecComment(value))).toEqual(value);
+      expect(formatSpecComment(value)).not.toContain('\n');
+    }));
+  });
+
+  it('takes the description from the other comment lines above the variable', () => {
+    const spec = specFromComments('PORT', ['The port to listen on.', '', 'Behind the proxy.', 'devsecrets: port · default 8080']);
+    expect(spec).toEqual({ type: 'port', default: 8080, description: 'The port to listen on.\n\nBehind the proxy.' });
+    expect(specFromComments('PORT', ['devsecrets: port'])).toEqual({ type: 'port' });
+    expect(specFromComments('PORT', ['The port.', 'devsecrets:allow'])).toBeUndefined();
+    expect(specFromComments('PORT', [])).toBeUndefined();
+  });
+
+  it('knows its own lines, with or without the #', () => {
+    expect(isSpecComment('# devsecrets: bool')).toBe(true);
+    expect(isSpecComment('devsecrets: bool')).toBe(true);
+    expect(isSpecComment('devsecrets:allow')).toBe(false);
+    expect(isSpecComment('generated by devsecrets schema')).toBe(false);
+    expect(parseSpecComment('# devsecrets: bool · default true')).toEqual({ type: 'bool', default: true });
+  });
+
+  it('refuses a malformed comment, naming the variable and what is wrong', () => {
+    const cases: [string, RegExp][] = [
+      ['devsecrets: integer', /names no devsecrets type \("integer"\)/],
+      ['devsecrets: int · minimum 1', /has "minimum", which is not an option of int/],
+      ['devsecrets: int · min one', /has "one" where a number belongs/],
+      ['devsecrets: int · min 1 · min 2', /repeats min/],
+      ['devsecrets: int min 1', /needs · between clauses/],
+      ['devsecrets: int · min 1.5', /gives min a value the manifest does not allow/],
+      ['devsecrets: bool · default yes', /where true or false belongs/],
+      ['devsecrets: enum · values "a', /not a JSON string/],
+      ['devsecrets: enum · values', /is missing a value/],
+      ['devsecrets: json · example {"a":', /not valid JSON/],
+      ['devsecrets: token · secret · secret', /repeats secret/],
+    ];
+    for (const [comment, problem] of cases) {
+      const error = thrown(() => specFromComments('API_TIMEOUT', [comment]));
+      expect(error.code, comment).toBe('ENV_FILE_INVALID');
+      expect(error.exitCode).toBe(3);
+      expect(error.message, comment).toMatch(/^API_TIMEOUT: its # devsecrets: comment /);
+      expect(error.message, comment).toMatch(problem);
+      expect(error.hint).toContain('devsecrets schema --format env-example');
+    }
+  });
+});
