@@ -1,6 +1,7 @@
 /** Reading a dotenv file someone named on the command line (`check --env-file`, `init --from`, `import`), and deleting it after `import --delete`. */
 import { lstatSync, readFileSync, unlinkSync } from 'node:fs';
 import { dotenvToRecord, parseDotenv, type DotenvEntry } from '../core/dotenv.js';
+import { parseDotenvWithComments, type CommentedDotenvEntry } from '../core/dotenv-comments.js';
 import { DevsecretsError } from '../core/errors.js';
 
 /**
@@ -8,13 +9,23 @@ import { DevsecretsError } from '../core/errors.js';
  * @throws DevsecretsError `ENV_FILE_INVALID` (exit 3) when it cannot be read or parsed; messages carry line numbers, never content.
  */
 export function readEnvFile(path: string): DotenvEntry[] {
-  let text: string;
+  return parseDotenv(readEnvText(path), path);
+}
+
+/**
+ * Reads and parses a dotenv file, with the comment lines above each entry (`init --from`).
+ * @throws DevsecretsError `ENV_FILE_INVALID` (exit 3), as `readEnvFile`.
+ */
+export function readEnvFileWithComments(path: string): CommentedDotenvEntry[] {
+  return parseDotenvWithComments(readEnvText(path), path);
+}
+
+function readEnvText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     throw new DevsecretsError('ENV_FILE_INVALID', `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { path });
   }
-  return parseDotenv(text, path);
 }
 
 /** The file's variables, later definitions winning. */

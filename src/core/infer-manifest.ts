@@ -14,15 +14,21 @@ import type { DotenvEntry } from './dotenv.js';
 import type { ManifestDocument, VarSpec } from './manifest-schema.js';
 import { DURATION_RE } from './duration-text.js';
 import { isLoaderControl } from './loader-control.js';
+import { specFromComments } from './spec-comment.js';
 import { compileValidator } from './types/index.js';
 
 const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|API_?KEY|PRIVATE|CREDENTIAL|AUTH|SALT|SIGNING|_KEY$|^KEY$|DSN|DATABASE_URL|_URI$)/i;
 const PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
-/** Builds a manifest document from dotenv entries (last definition of a name wins). */
-export function inferManifest(entries: readonly DotenvEntry[], schemaRef: string): ManifestDocument {
+/**
+ * Builds a manifest document from dotenv entries (last definition of a name wins). An
+ * entry's `# devsecrets:` spec comment, when its comments hold one, is its spec exactly
+ * (see spec-comment.ts); only the others are guessed.
+ * @throws DevsecretsError `ENV_FILE_INVALID` (exit 3) for a malformed spec comment.
+ */
+export function inferManifest(entries: readonly (DotenvEntry & { comments?: readonly string[] })[], schemaRef: string): ManifestDocument {
   const vars: Record<string, VarSpec> = {};
-  for (const entry of entries) vars[entry.name] = inferSpec(entry.name, entry.value);
+  for (const entry of entries) vars[entry.name] = specFromComments(entry.name, entry.comments ?? []) ?? inferSpec(entry.name, entry.value);
   return { $schema: schemaRef, version: 1, ttl: '30d', vars };
 }
 

@@ -5,7 +5,7 @@ import { inferManifest } from '../../core/infer-manifest.js';
 import { noFakeAdvice } from '../../core/loader-control.js';
 import { MANIFEST_FILE } from '../../core/manifest-model.js';
 import { loaderVarsWithoutValue } from '../../core/seed-store.js';
-import { readEnvFile } from '../../adapters/env-file.js';
+import { readEnvFileWithComments } from '../../adapters/env-file.js';
 import { ensureGitignoreBlock, readTemplate, writeProjectFile } from '../../adapters/project-files.js';
 import { loadManifest, locateManifest } from '../../adapters/manifest-file.js';
 import { storePaths } from '../../adapters/store-files.js';
@@ -29,7 +29,7 @@ export default async function init(context: CommandContext, options: InitOptions
   const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
   const location = locateManifest(context.cwd, context.manifestPath);
   if (!location.exists) {
-    const inferred = options.from === undefined ? undefined : inferManifest(readEnvFile(resolve(context.cwd, options.from)), SCHEMA_REF);
+    const inferred = options.from === undefined ? undefined : inferManifest(readEnvFileWithComments(resolve(context.cwd, options.from)), SCHEMA_REF);
     await writeProjectFile(location.path, inferred === undefined ? readTemplate(MANIFEST_FILE) : `${JSON.stringify(inferred, null, 2)}\n`);
     output.info(`created ${MANIFEST_FILE}${options.from === undefined ? ' from the starter template' : ` from ${options.from}`}: review it and commit it`);
     for (const [name, spec] of Object.entries(inferred?.vars ?? {})) {
