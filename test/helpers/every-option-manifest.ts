@@ -5,6 +5,7 @@
  * variable, a production value and one that devsecrets refuses.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { VarSpec } from '../../src/core/manifest-schema.js';
 
 /** Every type, every option, every common field (secret, required, default, description, example, loaderControl). */
 export const EVERY_OPTION_MANIFEST = {
@@ -46,6 +47,9 @@ export const EVERY_OPTION_MANIFEST = {
 } as const;
 
 export type EveryOptionName = keyof typeof EVERY_OPTION_MANIFEST.vars;
+
+/** The manifest's variables, typed as the core reads them. */
+export const EVERY_OPTION_VARS = EVERY_OPTION_MANIFEST.vars as unknown as Readonly<Record<EveryOptionName, VarSpec>>;
 
 /**
  * Values a production environment could hold: each passes devsecrets' production-side

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DevsecretsError } from '../../src/core/errors.js';
 import type { VarSpec } from '../../src/core/manifest-schema.js';
 import { describeSpec, formatSpecComment, isSpecComment, parseSpecComment, specFromComments } from '../../src/core/spec-comment.js';
-import { EVERY_OPTION_MANIFEST } from '../helpers/every-option-manifest.js';
+import { EVERY_OPTION_VARS } from '../helpers/every-option-manifest.js';
 
 /** What the comment carries: the spec but for its description, and a secret's example. */
 function carried(spec: VarSpec): VarSpec {
@@ -27,17 +27,17 @@ function thrown(action: () => unknown): DevsecretsError {
 
 describe('the devsecrets spec comment', () => {
   it('reads like the manifest', () => {
-    const vars = EVERY_OPTION_MANIFEST.vars as Record<string, VarSpec>;
-    expect(formatSpecComment(vars.DATABASE_URL!)).toBe('devsecrets: url · protocols postgresql, postgres · params sslmode=require · secret');
-    expect(formatSpecComment(vars.WORKERS!)).toBe('devsecrets: int · min 1 · max 16 · default 4');
-    expect(formatSpecComment(vars.LOG_LEVEL!)).toBe('devsecrets: enum · values debug, info, warn, "error, loud" · default info');
-    expect(formatSpecComment(vars.GREETING!)).toBe('devsecrets: string · example "hello, world # not a comment" · optional');
-    expect(formatSpecComment(vars.FEATURE_FLAGS!)).toBe('devsecrets: json · default {} · example {"beta":true,"note":"a [b] \\"c\\""}');
-    expect(formatSpecComment(vars.NODE_OPTIONS!)).toBe('devsecrets: string · default --max-old-space-size=4096 · loaderControl');
+    const vars = EVERY_OPTION_VARS;
+    expect(formatSpecComment(vars.DATABASE_URL)).toBe('devsecrets: url · protocols postgresql, postgres · params sslmode=require · secret');
+    expect(formatSpecComment(vars.WORKERS)).toBe('devsecrets: int · min 1 · max 16 · default 4');
+    expect(formatSpecComment(vars.LOG_LEVEL)).toBe('devsecrets: enum · values debug, info, warn, "error, loud" · default info');
+    expect(formatSpecComment(vars.GREETING)).toBe('devsecrets: string · example "hello, world # not a comment" · optional');
+    expect(formatSpecComment(vars.FEATURE_FLAGS)).toBe('devsecrets: json · default {} · example {"beta":true,"note":"a [b] \\"c\\""}');
+    expect(formatSpecComment(vars.NODE_OPTIONS)).toBe('devsecrets: string · default --max-old-space-size=4096 · loaderControl');
   });
 
   it('round-trips every type and option of the manifest', () => {
-    for (const [name, spec] of Object.entries(EVERY_OPTION_MANIFEST.vars as Record<string, VarSpec>)) {
+    for (const [name, spec] of Object.entries(EVERY_OPTION_VARS)) {
       expect(parseSpecComment(formatSpecComment(spec)), name).toEqual(carried(spec));
     }
   });
