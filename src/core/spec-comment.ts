@@ -10,21 +10,29 @@
  * option's manifest name and its value — a number, a word, a list (`a, b`), a map
  * (`key=value, …`) — or, for the common flags, just `secret`, `optional` (`"required":
  * false`) or `loaderControl`. A text is written bare when it reads back unchanged: no
- * space, control character, `"` or `·`, and no `,` in a list (nor `=` in a map's key);
- * otherwise it is a JSON string. `example` (any JSON value in the manifest, as is `default`
+ * space, control character, `"` or `·`, and no `,` in a list or a map (nor `=` in a map's
+ * key); otherwise it is a JSON string. `example` (any JSON value in the manifest, as is `default`
  * of a `json` variable) is written as JSON, or bare when it is a text that does not read as
  * JSON. The description is not in the line: it is the comment lines around it.
  *
  * Options are listed per type in one table ({@link OPTIONS}): a new type is one more entry.
  */
 import { DevsecretsError } from './errors.js';
-import { varSpecSchema, type VarSpec, type VarType } from './manifest-schema.js';
+import { varSpecSchema, type SpecOf, type VarSpec, type VarType } from './manifest-schema.js';
+import { NUMBER_RE } from './types/numeric.js';
 
 /** How an option's value is spelt. */
 type ValueKind = 'number' | 'boolean' | 'text' | 'list' | 'map' | 'json';
 
-/** Each type's options (its `default` included), in the order the comment lists them. */
-const OPTIONS: { readonly [T in VarType]: Readonly<Record<string, ValueKind>> } = {
+/** The fields every type has; the flags and `example` are written after a type's own options. */
+type CommonField = 'type' | 'secret' | 'required' | 'description' | 'example' | 'loaderControl';
+
+/**
+ * Each type's options (its `default` included), in the order the comment lists them. Typed
+ * so that an option added to the manifest's schema and missing here fails to compile: an
+ * option left out would silently drop from the round trip.
+ */
+const OPTIONS: { readonly [T in VarType]: { readonly [K in Exclude<keyof SpecOf<T>, CommonField>]-?: ValueKind } } = {
   string: { minLength: 'number', maxLength: 'number', pattern: 'text', default: 'text' },
   int: { min: 'number', max: 'number', default: 'number' },
   number: { min: 'number', max: 'number', default: 'number' },
@@ -51,7 +59,6 @@ const SEPARATOR = ' · ';
 const EMPTY_MAP = '{}';
 /** What a bare text may not hold anywhere; a list item or map entry may not hold its separators either. */
 const NEEDS_QUOTES = /[\s"·\p{Cc}]/u;
-const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 
 /**
  * The spec's clauses without the lead: `url · protocols https · secret`, the summary
@@ -62,7 +69,7 @@ const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 export function describeSpec(spec: VarSpec): string {
   const fields = spec as Readonly<Record<string, unknown>>;
   const clauses: string[] = [spec.type];
-  for (const [option, kind] of Object.entries(OPTIONS[spec.type])) {
+  for (const [option, kind] of Object.entries<ValueKind>(OPTIONS[spec.type])) {
     if (fields[option] !== undefined) clauses.push(`${option} ${formatValue(kind, fields[option])}`);
   }
   if (spec.example !== undefined && spec.secret !== true) clauses.push(`example ${formatValue('json', spec.example)}`);
@@ -93,7 +100,7 @@ export function parseSpecComment(comment: string): VarSpec | undefined {
   const reader = new Reader(withoutHash(comment).slice(LEAD.length));
   const type = reader.bare('');
   if (!Object.hasOwn(OPTIONS, type)) throw invalid(`names no devsecrets type (${JSON.stringify(type)})`);
-  const options: Readonly<Record<string, ValueKind>> = { ...OPTIONS[type as VarType], example: 'json' };
+  const options: Readonly<Record<string, ValueKind>> = { ...(OPTIONS[type as VarType] as Readonly<Record<string, ValueKind>>), example: 'json' };
   const spec: Record<string, unknown> = { type };
   const flags: Record<string, unknown> = {};
   while (!reader.atEnd()) {
@@ -201,7 +208,7 @@ class Reader {
     switch (kind) {
       case 'number': {
         const word = this.bare('');
-        if (!NUMBER.test(word)) throw invalid(`has ${JSON.stringify(word)} where a number belongs`);
+        if (!NUMBER_RE.test(word)) throw invalid(`has ${JSON.stringify(word)} where a number belongs`);
         return Number(word);
       }
       case 'boolean': {
@@ -226,7 +233,7 @@ class Reader {
   }
 
   /** Whether `word` comes next, as a whole word; if so, it is read. */
-  consume(word: string): boolean {
+  private consume(word: string): boolean {
     this.skipSpaces();
     const end = this.at + word.length;
     if (this.text.slice(this.at, end) !== word || (end < this.text.length && !/\s/.test(this.text[end]!))) return false;
@@ -246,6 +253,7 @@ class Reader {
     this.skipSpaces();
     if (this.text[this.at] === '"') return this.quoted();
     const word = this.bare(separators);
+    // A `·` here is the next clause's: the option before it has no value.
     if (word === '' || word === '·') throw invalid('is missing a value');
     return word;
   }
