@@ -19,8 +19,8 @@ const MAX_SCHEMA_FILE_BYTES = 4 * 1024 * 1024;
 /**
  * Writes a generated file at `path`, replacing one devsecrets generated before.
  * @param shown the path as the person gave it, for messages.
- * @throws DevsecretsError `FAILURE` when `path` exists without a devsecrets marker: it is
- * someone's own file. File-system errors as they come.
+ * @throws DevsecretsError `FAILURE` when `path` exists without a devsecrets marker (it is
+ * someone's own file), or cannot be written (the system's error code named).
  */
 export async function writeSchemaFile(path: string, text: string, shown: string): Promise<void> {
   const head = readHead(path);
@@ -30,7 +30,14 @@ export async function writeSchemaFile(path: string, text: string, shown: string)
       hint: `move it away (its comments may be worth keeping), or write elsewhere with --out, or print it without --out`,
     });
   }
-  await writeProjectFile(path, text);
+  try {
+    await writeProjectFile(path, text);
+  } catch (error) {
+    throw new DevsecretsError('FAILURE', `cannot write ${shown} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+      path,
+      hint: 'check that its folder exists and is writable',
+    });
+  }
 }
 
 /**
