@@ -19,10 +19,11 @@ const PLACEHOLDER_SEED = new Uint8Array(32);
 /**
  * The `.env.example` text for `vars`, in manifest order. A secret's value is empty, always.
  * Any other variable shows its `example`, else its `default`, else a placeholder: the
- * devsecrets fake for a fixed seed, which passes its validator and carries the fake markers
- * (`fake-`, `example.test`, `FAKE`), so a copy that reaches production is refused there
- * (`FAKE_IN_PRODUCTION`). Private keys and loader-control variables stay empty: a generated
- * key in a committed file is a key in git, and a made-up loader setting breaks programs.
+ * devsecrets fake for a fixed seed, which passes its validator and, where the format has
+ * free text, carries the fake markers (`fake-`, `example.test`, `FAKE`), so that
+ * `check --env production` refuses a copy that reached production (`FAKE_IN_PRODUCTION`).
+ * A private key or loader-control variable without either stays empty: a generated key in
+ * a committed file is a key in git, and a made-up loader setting breaks programs.
  */
 export function renderEnvExample(vars: Readonly<Record<string, VarSpec>>): string {
   const header = [
