@@ -57,8 +57,8 @@ export async function gatherDoctorFacts(options: GatherOptions): Promise<DoctorF
   ]);
   const git = gitFacts.fact;
   const envFiles = await readEnvFiles(root, gitFacts.envFiles);
-  // Without a valid manifest there is nothing to judge them by.
-  const schemaFiles = manifest.kind === 'valid' ? readSchemaFiles(root, manifest.manifest.path, gitFacts.schemaCandidates) : [];
+  // Without a valid manifest there is nothing to judge them by; --staged judges only what a commit adds.
+  const schemaFiles = manifest.kind === 'valid' && !options.staged ? readSchemaFiles(root, manifest.manifest.path, gitFacts.schemaCandidates) : [];
   const needles = manifest.kind === 'valid' && store.kind === 'open' ? leakNeedles(secretValues(manifest.manifest, store.document)) : undefined;
   const content = git.kind === 'checked' && gitFacts.repository !== undefined
     ? await scanContent({ root, env, repository: gitFacts.repository, tracked: [...git.tracked], staged: options.staged, needles })
