@@ -1,7 +1,7 @@
 /**
  * Applying `doctor --fix`'s plan: the edits of ignore files a person approved, then the
  * devsecrets block of `.gitignore` gains the missing rules (the team's own lines and the
- * block's existing rules stay), modes are tightened,
+ * block's existing rules stay), stale generated files are written again, modes are tightened,
  * missing variables get fresh fakes (loader-control variables none, and an old fake of one is
  * removed) through one locked, audited store update, and — only
  * with `--yes` — variables the manifest dropped leave the store. No value is replaced and
@@ -48,6 +48,10 @@ export async function applyFixes(
       await writeProjectFile(path, withDevsecretsBlock(existing, ordered).text);
       done.push(`added ${added.join(', ')} to the devsecrets block of .gitignore`);
     }
+  }
+  for (const file of plan.schemaFiles) {
+    await writeProjectFile(join(root, file.path), file.text);
+    done.push(`wrote ${file.path} again from the manifest (devsecrets schema --format ${file.format})`);
   }
   for (const { path, mode } of plan.permissions) {
     await chmod(path, mode);

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { DevsecretsError, ExitCode } from '../core/errors.js';
+import { SCHEMA_FORMATS } from '../core/schema/formats.js';
 import { processContext, type CommandContext } from './context.js';
 import { errorReport, reportFailure } from './failure.js';
 import type { Output } from './output.js';
@@ -136,6 +137,12 @@ async function buildProgram(output: Output, setExit: (code: number) => void): Pr
     .argument('<file>')
     .option('--delete', 'delete the file once the store is written and read back')
     .action(lazy(() => import('./commands/import.js')));
+
+  program.command('schema')
+    .description('write the manifest as a file to commit: an .env.example, a JSON Schema of the environment, or a TypeScript declaration (no secret values)')
+    .addOption(new Option('--format <format>', 'env-example, json-schema or dts').choices(SCHEMA_FORMATS).makeOptionMandatory())
+    .option('--out <file>', 'write the file (replacing only one devsecrets generated) instead of printing it')
+    .action(lazy(() => import('./commands/schema.js')));
 
   program.command('audit')
     .description('show the access log; --verify proves no line was edited, deleted, inserted or moved')

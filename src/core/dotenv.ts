@@ -38,8 +38,8 @@ export function parseDotenv(text: string, path: string): DotenvEntry[] {
 export interface AnnotatedDotenvEntry extends DotenvEntry {
   /**
    * The comment block right above the entry (no blank line between), one item a line, `#`
-   * and surrounding space removed; lines of decoration only (`#####`, `# -----`) and
-   * commented-out assignments are left out.
+   * and surrounding space removed; a bare `#` line between paragraphs is an empty item,
+   * lines of decoration only (`#####`, `# -----`) and commented-out assignments are left out.
    */
   comment: string[];
   /** A comment after the value on its own line, set off by a space (`A=1 # why`); not for `A=a#b`, whose `#b` dotenv drops. */
@@ -92,9 +92,12 @@ function commentAbove(lines: readonly string[], line: number, valueLines: Readon
   for (let index = line - 2; index >= 0 && !valueLines.has(index + 1); index -= 1) {
     const text = COMMENT_LINE.exec(lines[index]!)?.[1];
     if (text === undefined) break;
-    if (DECORATION.test(text) || COMMENTED_ASSIGNMENT.test(text)) continue;
-    block.unshift(text.replace(/^#+/, '').trim());
+    // A bare `#` separates paragraphs of one comment; other decoration says nothing.
+    if (text.trim() === '') block.unshift('');
+    else if (!DECORATION.test(text) && !COMMENTED_ASSIGNMENT.test(text)) block.unshift(text.replace(/^#+/, '').trim());
   }
+  while (block[0] === '') block.shift();
+  while (block.at(-1) === '') block.pop();
   return block;
 }
 

@@ -15,6 +15,8 @@ export type FindingCode =
   | 'SECRET_PATTERN' | 'ENV_CASE_CONFLICT' | 'ENV_FILE_SHADOW' | 'AUDIT_CHAIN_BROKEN'
   // Always at warn level: a loader-control variable the manifest opts in, for reviewers to notice.
   | 'LOADER_VARIABLE'
+  // Always at warn level: a file devsecrets schema generated no longer matches the manifest.
+  | 'SCHEMA_STALE'
   // Always at info level: a group of checks could not run, and the message says which and why.
   | 'CHECK_SKIPPED';
 

@@ -30,6 +30,7 @@ import { isPasswordName, isSwitchName, nameRuleOf, publicPrefixOf, secretSegment
 import { placeholderOf, type Placeholder } from './infer/placeholders.js';
 import { findLiveCredential, PRIVATE_KEY_PEM } from './insecure.js';
 import { isLoaderControl } from './loader-control.js';
+import { specFromComments } from './spec-comment.js';
 import type { ManifestDocument, VarSpec } from './manifest-schema.js';
 import { compileValidator, isJwtAlgorithm, isSignedWith, parseJwt } from './types/index.js';
 
@@ -88,8 +89,11 @@ interface Guess {
 
 function inferVar(entry: AnnotatedDotenvEntry, commentedValues: readonly string[]): InferredVar {
   const { name, value } = entry;
+  // A `# devsecrets:` line (as `devsecrets schema --format env-example` writes) is the spec, exactly.
+  const specified = specFromComments(name, entry.comment);
+  if (specified !== undefined) return { name, spec: specified, reasons: ['comment: a # devsecrets: spec line'] };
   const comment = entry.inlineComment === undefined ? entry.comment : [...entry.comment, entry.inlineComment];
-  const description = comment.join(' ').trim();
+  const description = comment.filter((line) => line !== '').join(' ').trim();
   const described = <S extends VarSpec>(spec: S): S => (description === '' ? spec : { ...spec, description });
   if (isLoaderControl(name)) return loaderControlVar(name, value, described);
 

@@ -92,8 +92,9 @@ describe('a planted secret never leaks', () => {
 
   const run = (args: readonly string[], options?: RunOptions): RunResult => project.run(args, options);
 
-  it('init again, ls, ls --json, get of other variables', () => {
-    for (const args of [['init'], ['ls'], ['ls', '--json'], ['get', 'LOG_LEVEL'], ['get', 'SESSION_KEY'], ['get', 'PORT']]) {
+  it('init again, ls, ls --json, get of other variables, schema in every format', () => {
+    const schemas = ['env-example', 'json-schema', 'dts'].map((format) => ['schema', '--format', format]);
+    for (const args of [['init'], ['ls'], ['ls', '--json'], ['get', 'LOG_LEVEL'], ['get', 'SESSION_KEY'], ['get', 'PORT'], ...schemas]) {
       const result = run(args);
       expect(result.code, args.join(' ')).toBe(0);
       expectNoLeak(args.join(' '), result);

@@ -24,6 +24,8 @@ export interface DoctorFacts {
   environment: Readonly<Record<string, string | undefined>>;
   /** Local dotenv files anywhere in the project (example files left out). */
   envFiles: readonly EnvFileFact[];
+  /** Files `devsecrets schema` generated (they start with its marker) that this manifest governs. */
+  schemaFiles: readonly SchemaFileFact[];
   git: GitFact;
   /** What scanning tracked (or, with `--staged`, staged) file contents found. */
   content: ContentFact;
@@ -57,6 +59,13 @@ export interface PermissionFact {
 }
 
 export interface EnvFileFact {
+  /** Relative to the project root. */
+  path: string;
+  text: string;
+}
+
+/** A file carrying the marker of `devsecrets schema`. */
+export interface SchemaFileFact {
   /** Relative to the project root. */
   path: string;
   text: string;

@@ -10,6 +10,7 @@ import { seedOf, type StoreDocument } from '../store-document.js';
 import { syncDocument } from '../sync-store.js';
 import type { DoctorFacts } from './facts.js';
 import { exampleRemedy, ignoreRuleFor, isBlockPath } from './git-checks.js';
+import { staleSchemaFiles, type StaleSchemaFile } from './schema-checks.js';
 import { STORE_DIR } from './sensitive-paths.js';
 
 export interface FixPlan {
@@ -35,6 +36,8 @@ export interface FixPlan {
    * ignored folder is not offered: git cannot re-include it with a negation.
    */
   exampleNegations: ExampleNegation[];
+  /** Generated files to write again from the manifest (only files carrying devsecrets' marker). */
+  schemaFiles: StaleSchemaFile[];
 }
 
 /** A negation rule that keeps a sensitive path out of git's ignore list. */
@@ -106,6 +109,7 @@ export function planFixes(facts: DoctorFacts, templateRules: readonly string[], 
   const permissions = facts.permissions.map((fact) => ({ path: fact.path, mode: fact.expected }));
   let sync = false;
   let extras: string[] = [];
+  const schemaFiles = facts.manifest.kind === 'valid' ? staleSchemaFiles(facts.manifest.manifest, facts.schemaFiles) : [];
   if (facts.manifest.kind === 'valid' && facts.store.kind === 'open') {
     const { manifest } = facts.manifest;
     const { document } = facts.store;
@@ -115,7 +119,7 @@ export function planFixes(facts: DoctorFacts, templateRules: readonly string[], 
     sync = missing || (stale && onlyAddsFakes(document, manifest, facts.now));
     if (dropExtras) extras = Object.keys(document.vars).filter((name) => !(name in manifest.vars));
   }
-  return { ignoreRules: [...ignoreRules], permissions, sync, extras, negations, exampleNegations };
+  return { ignoreRules: [...ignoreRules], permissions, sync, extras, negations, exampleNegations, schemaFiles };
 }
 
 /**

@@ -3,9 +3,9 @@
  * adapters gather, the CLI prints.
  *
  * Checks that cannot run say so with one `CHECK_SKIPPED` note (info level) naming what was
- * skipped and why: drift, value and environment checks without a valid manifest, drift and
- * value checks without an opened store, git checks outside a repository. Every finding
- * carries a `fix`; no message ever quotes a value.
+ * skipped and why: drift, value, environment and generated-file checks without a valid
+ * manifest, drift and value checks without an opened store, git checks outside a
+ * repository. Every finding carries a `fix`; no message ever quotes a value.
  *
  * With staged content (`doctor --staged`, the pre-commit hook) only what the commit would
  * add is judged: a missing store or a drifted one must not block every commit.
@@ -20,12 +20,14 @@ import { checkContent, checkStaged } from './content-checks.js';
 import type { DoctorFacts, ManifestFact } from './facts.js';
 import { checkGit } from './git-checks.js';
 import { checkEnvFiles, checkPermissionFacts } from './hygiene-checks.js';
+import { checkSchemaFiles } from './schema-checks.js';
 import { checkDrift, checkExpiry, checkStoreAccess } from './store-checks.js';
 
-export type { ContentFact, DoctorFacts, EnvFileFact, GitFact, IgnoreVerdict, ManifestFact, PermissionFact, StoreFact } from './facts.js';
+export type { ContentFact, DoctorFacts, EnvFileFact, GitFact, IgnoreVerdict, ManifestFact, PermissionFact, SchemaFileFact, StoreFact } from './facts.js';
 export { manifestFactFromError, storeFactFromError } from './facts.js';
 export { leakNeedles, scanText, secretValues, type ContentHit, type Needle } from './content-scan.js';
 export { planFixes, syncSafely, type ExampleNegation, type FixPlan, type Negation } from './fix-plan.js';
+export { mayBeSchemaFile, type StaleSchemaFile } from './schema-checks.js';
 export { classifyPath, existingEnvFiles, foldersAboveExamples, foldersToSearch, sensitivePaths, type ProjectListing, type SensitiveKind, type SensitivePath } from './sensitive-paths.js';
 
 /** Runs every check on `facts`; the report is not ok when any finding is an error. */
@@ -42,13 +44,13 @@ export function diagnose(facts: DoctorFacts): Report {
     ...(document === undefined ? [] : checkExpiry(document, facts.now)),
     ...(manifest === undefined || document === undefined ? [] : checkDrift(manifest, document)),
     ...permissions,
-    ...(manifest === undefined ? [] : [...findCaseConflicts(manifest, facts.environment), ...checkEnvFiles(manifest, facts.envFiles)]),
+    ...(manifest === undefined ? [] : [...findCaseConflicts(manifest, facts.environment), ...checkEnvFiles(manifest, facts.envFiles), ...checkSchemaFiles(manifest, facts.schemaFiles)]),
     ...checkGit(facts.git),
     ...checkContent(facts.content),
     ...checkAudit(facts, document, display),
   ];
   if (manifest === undefined) {
-    findings.push(skipped('drift, value and environment checks skipped: they need a valid manifest', 'fix the manifest, then run devsecrets doctor again'));
+    findings.push(skipped('drift, value, environment and generated-file checks skipped: they need a valid manifest', 'fix the manifest, then run devsecrets doctor again'));
   } else if (document === undefined) {
     findings.push(skipped('drift and value checks skipped: they need the store open', 'fix the store problem above, then run devsecrets doctor again'));
   }

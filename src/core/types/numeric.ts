@@ -7,7 +7,8 @@ import type { SpecOf } from '../manifest-schema.js';
 import { fakeUnavailable, MIN_ABOVE_MAX, rule, type TypeDef } from './type-def.js';
 
 const INT_RE = /^(?:0|-?[1-9][0-9]*)$/;
-const NUMBER_RE = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+/** The spellings a `number` accepts; the JSON Schema export and spec comments read numbers with it too. */
+export const NUMBER_RE = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 
 /** Fakes for an unbounded side span this many steps from the other bound (or from 1). */
 const DEFAULT_SPAN = 999;
