@@ -40,9 +40,8 @@ await build({
   chunkNames: '[name]-[hash]',
   // keytar is native and optional: it must stay a runtime import that may fail. re2js is
   // required only when a manifest holds a regex (src/core/safe-regex.ts): kept apart, its
-  // 260 kB are not read and parsed by every command that loads the checks. The AWS SDK is
-  // optional too (src/adapters/providers/aws-sm.ts), and about 8 MB.
-  external: ['keytar', 're2js', '@aws-sdk/client-secrets-manager'],
+  // 260 kB are not read and parsed by every command that loads the checks.
+  external: ['keytar', 're2js'],
   // Bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import{createRequire as __devsecretsRequire}from'node:module';const require=__devsecretsRequire(import.meta.url);" },
 });
@@ -62,7 +61,7 @@ await build({
   supported: { 'dynamic-import': false },
   banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
   footer: { js: '})' },
-  external: ['keytar', 'zod', 'zod/*', 'age-encryption', 'commander', 'execa', 'ignore', 're2js', '@aws-sdk/client-secrets-manager'],
+  external: ['keytar', 'zod', 'zod/*', 'age-encryption', 'commander', 'execa', 'ignore', 're2js'],
   plugins: [{
     name: 'program-stays-apart',
     setup(plugin) {

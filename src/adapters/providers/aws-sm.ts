@@ -12,14 +12,39 @@
  * identity, container and instance metadata) is the SDK's, on the process's environment.
  * The SDK's own retries are off: the policy of `retry.ts` is the same for every provider.
  */
-import type { GetSecretValueCommandOutput, SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { networkFailure, networkHint, providerError, providerReason, timeoutHint, type ProviderErrorCode } from './failure.js';
 import type { ProviderContext, ProviderRef } from './index.js';
 import { requestTimeoutMs, withRetries, type Attempt } from './retry.js';
 import { toVariables } from './variables.js';
 
 type AwsRef = Extract<ProviderRef, { scheme: 'aws-sm' }>;
-type Sdk = typeof import('@aws-sdk/client-secrets-manager');
+
+/**
+ * The part of the SDK used here, declared here rather than taken from the SDK's own types:
+ * the SDK is an optional dependency, absent after `npm ci --omit=optional`, and the build
+ * must not depend on it. The tests drive the real SDK through these shapes.
+ */
+interface Sdk {
+  SecretsManagerClient: new (config: ClientConfig) => Client;
+  GetSecretValueCommand: new (input: { SecretId: string }) => object;
+}
+interface ClientConfig {
+  maxAttempts: number;
+  region?: string;
+  profile?: string;
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+interface Client {
+  send(command: object, options: { abortSignal: AbortSignal }): Promise<SecretValue>;
+  destroy(): void;
+}
+interface SecretValue {
+  SecretString?: unknown;
+  SecretBinary?: unknown;
+}
+// A variable, so that neither the type checker nor a bundler resolves it at build time.
+const SDK_MODULE: string = '@aws-sdk/client-secrets-manager';
 
 const SERVICE = 'Secrets Manager';
 const ENDPOINT_SETTINGS = 'AWS_REGION and AWS_ENDPOINT_URL_SECRETS_MANAGER';
@@ -61,7 +86,7 @@ export async function readValues(ref: AwsRef, context: ProviderContext): Promise
         ...(context.signal === undefined ? {} : { signal: context.signal }),
         timedOut: () => providerError('PROVIDER_TIMEOUT', ref.text, `${SERVICE} did not answer within ${timeoutMs} ms`, timeoutHint(`the ${SERVICE} endpoint`)),
       },
-      async (signal): Promise<Attempt<GetSecretValueCommandOutput>> => {
+      async (signal): Promise<Attempt<SecretValue>> => {
         try {
           return { value: await client.send(new sdk.GetSecretValueCommand({ SecretId: ref.secretId }), { abortSignal: signal }) };
         } catch (error) {
@@ -78,7 +103,7 @@ export async function readValues(ref: AwsRef, context: ProviderContext): Promise
 
 async function loadSdk(ref: AwsRef): Promise<Sdk> {
   try {
-    return await import('@aws-sdk/client-secrets-manager');
+    return (await import(SDK_MODULE)) as Sdk;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
@@ -89,13 +114,13 @@ async function loadSdk(ref: AwsRef): Promise<Sdk> {
 /** The SDK's environment variable that silences its warning about future Node versions. */
 const NODE_WARNING_SWITCH = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 
-function newClient(sdk: Sdk, env: NodeJS.ProcessEnv): SecretsManagerClient {
+function newClient(sdk: Sdk, env: NodeJS.ProcessEnv): Client {
   const endpoint = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true' ? undefined : env.AWS_ENDPOINT_URL_SECRETS_MANAGER || env.AWS_ENDPOINT_URL;
   // The SDK's chain prefers a profile to static keys when both are set; so does this.
   const keys = !env.AWS_PROFILE && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
     ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) }
     : undefined;
-  const config: SecretsManagerClientConfig = {
+  const config: ClientConfig = {
     maxAttempts: 1,
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
     ...(env.AWS_PROFILE ? { profile: env.AWS_PROFILE } : {}),
@@ -150,7 +175,7 @@ function failureOf(error: unknown, ref: AwsRef, secrets: readonly (string | unde
   return final('PROVIDER_FAILED', 'the AWS SDK failed', `check ${ENDPOINT_SETTINGS} and the credentials' settings`);
 }
 
-function variablesOf(output: GetSecretValueCommandOutput, ref: AwsRef): Record<string, string> {
+function variablesOf(output: SecretValue, ref: AwsRef): Record<string, string> {
   const hint = 'store the variables as key/value pairs: a JSON object of strings in SecretString';
   const { SecretString: text, SecretBinary: binary } = output;
   if (typeof text !== 'string') {
