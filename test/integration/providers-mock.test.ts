@@ -4,8 +4,8 @@
  * boundaries: each provider's code (the AWS SDK above all) loads only when a reference of its
  * scheme is read, and `devsecrets run` loads none of it.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
@@ -16,6 +16,7 @@ import { parseManifest } from '../../src/core/manifest.js';
 import { createStoreDocument } from '../../src/core/seed-store.js';
 import { localSpec } from '../../src/core/token-prefix.js';
 import { compileValidator } from '../../src/core/types/index.js';
+import { awsSecret, startServer } from '../helpers/provider-server.js';
 import { rejection, useTmpDir } from '../helpers/tmp.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -152,11 +153,9 @@ describe('load boundaries', () => {
   });
 
   it('keeps the AWS SDK to aws-sm.ts, and the mock away from stores, keychains and identities', async () => {
-    const aws = await bundledInputs('src/adapters/providers/index.ts', { splitting: true });
-    const importers = Object.entries(aws.metafile.inputs)
-      .filter(([, input]) => input.imports.some((imported) => imported.path === '@aws-sdk/client-secrets-manager'))
-      .map(([path]) => path);
-    expect(importers).toEqual(['src/adapters/providers/aws-sm.ts']);
+    const sources = (readdirSync(join(REPO, 'src'), { recursive: true }) as string[]).filter((file) => file.endsWith('.ts'));
+    const importers = sources.filter((file) => readFileSync(join(REPO, 'src', file), 'utf8').includes('@aws-sdk/client-secrets-manager'));
+    expect(importers).toEqual([join('adapters', 'providers', 'aws-sm.ts')]);
     const mock = await bundledInputs('src/adapters/providers/mock.ts');
     expect(mock.allInputs.filter((input) => /store|keychain|identity|age-cipher/.test(input))).toEqual([]);
     expect(Object.values(mock.metafile.inputs).flatMap((input) => input.imports.map((imported) => imported.path))).not.toContain('keytar');
@@ -180,18 +179,44 @@ describe('load boundaries', () => {
     }
   });
 
-  it('says how to install the AWS SDK when it is missing (installed with --omit=optional)', async () => {
+  /**
+   * Bundles the providers as dist/ bundles them (split, packages outside) into a fresh folder,
+   * with or without the project's node_modules, and reads `ref` there with plain Node.
+   */
+  async function readWithPlainNode(ref: string, env: NodeJS.ProcessEnv, withPackages: boolean): Promise<{ stdout: string; stderr: string }> {
     const dir = tmp();
-    // The providers bundled as dist/ bundles them, split and with packages outside, into a folder with no node_modules.
     await build({ entryPoints: { providers: join(REPO, 'src/adapters/providers/index.ts') }, outdir: dir, outExtension: { '.js': '.mjs' }, bundle: true, splitting: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'silent' });
-    const bundle = join(dir, 'providers.mjs');
-    const script = `import(${JSON.stringify(bundle)}).then((m) => m.readProvider('aws-sm://prod/app', { env: {} })).then(() => process.stdout.write('read'), (e) => process.stdout.write(JSON.stringify({ code: e.code, message: e.message, hint: e.hint })))`;
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
-    expect(JSON.parse(result.stdout)).toEqual({
+    if (withPackages) symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const script = `import(${JSON.stringify(join(dir, 'providers.mjs'))}).then((m) => m.readProvider(${JSON.stringify(ref)}, { env: ${JSON.stringify(env)} })).then((r) => process.stdout.write(JSON.stringify(r)), (e) => process.stdout.write(JSON.stringify({ code: e.code, message: e.message, hint: e.hint })))`;
+    // A clean environment: the SDK's chain must find nothing of this machine's.
+    const processEnv = { PATH: process.env.PATH ?? '', HOME: dir, AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), AWS_EC2_METADATA_DISABLED: 'true' };
+    // Not spawnSync: the stand-in server answers from this process's event loop.
+    const result = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, env: processEnv }, (_, stdout, stderr) => resolve({ stdout, stderr }));
+    });
+    return result;
+  }
+
+  it('reads aws-sm:// with the real SDK under plain Node, as the built package does, and writes nothing to stderr', async () => {
+    const server = await startServer(() => awsSecret({ SecretString: '{"A":"a"}' }));
+    try {
+      const env = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_ENDPOINT_URL_SECRETS_MANAGER: server.origin };
+      const { stdout, stderr } = await readWithPlainNode('aws-sm://prod/app', env, true);
+      expect(JSON.parse(stdout)).toEqual({ ref: 'aws-sm://prod/app', values: { A: 'a' } });
+      expect(stderr).toBe('');
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('says how to install the AWS SDK when it is missing (installed with --omit=optional)', async () => {
+    const { stdout, stderr } = await readWithPlainNode('aws-sm://prod/app', {}, false);
+    expect(JSON.parse(stdout)).toEqual({
       code: 'PROVIDER_NOT_CONFIGURED',
       message: 'aws-sm://prod/app: reading AWS Secrets Manager needs @aws-sdk/client-secrets-manager, which is not installed',
       hint: 'npm install @aws-sdk/client-secrets-manager (an optional dependency of devsecrets, left out by --omit=optional)',
     });
-    expect(result.stderr).toBe('');
+    expect(stderr).toBe('');
   });
 });
