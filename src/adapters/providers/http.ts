@@ -3,7 +3,8 @@
  * Doppler), under the request policy of `retry.ts`. Throttling and server failures are
  * handled here, the same for every provider; other statuses are the provider's to explain.
  *
- * Redirects are not followed: `fetch` would carry a custom token header (`X-Vault-Token`) to
+ * Tokens go only to an https address, or over http to this machine (a dev server), and
+ * redirects are not followed: `fetch` would carry a custom token header (`X-Vault-Token`) to
  * whatever host the redirect names. Bodies are read up to a bound, so a broken or hostile
  * server cannot fill memory, and a body is parsed but never quoted.
  */
