@@ -40,7 +40,26 @@ export type ErrorCode =
   | 'IDENTITY_MISSING'
   | 'IDENTITY_MISMATCH'
   | 'FILE_PERMISSIONS'
-  | 'KEYCHAIN_UNAVAILABLE';
+  | 'KEYCHAIN_UNAVAILABLE'
+  // A production secret store (src/adapters/providers) could not be read:
+  /** No token, credentials, region or address in the environment, or the provider's SDK is not installed. */
+  | 'PROVIDER_NOT_CONFIGURED'
+  /** The provider refused the token or credentials (HTTP 401, AWS `UnrecognizedClientException`, …). */
+  | 'PROVIDER_AUTH_FAILED'
+  /** The credentials may not read this secret (HTTP 403, AWS `AccessDeniedException`). */
+  | 'PROVIDER_ACCESS_DENIED'
+  /** No secret at the reference (HTTP 404, AWS `ResourceNotFoundException`). */
+  | 'PROVIDER_NOT_FOUND'
+  /** Connection refused, unknown host, TLS failure. */
+  | 'PROVIDER_UNREACHABLE'
+  /** No answer within the per-request timeout. */
+  | 'PROVIDER_TIMEOUT'
+  /** Still throttled (429) or failing (5xx) after the retries. */
+  | 'PROVIDER_UNAVAILABLE'
+  /** An answer that is not what the provider's protocol promises, or a secret that is not an object of text values. */
+  | 'PROVIDER_RESPONSE_INVALID'
+  /** Any other refusal by the provider. */
+  | 'PROVIDER_FAILED';
 
 /** One problem with one variable (or the manifest as a whole when `var` is absent). */
 export interface Issue {
@@ -78,6 +97,17 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   IDENTITY_MISMATCH: ExitCode.store,
   FILE_PERMISSIONS: ExitCode.store,
   KEYCHAIN_UNAVAILABLE: ExitCode.store,
+  // A production secret store that cannot be read is, like the local store, where the values
+  // should come from and could not: exit 4 (issue 11).
+  PROVIDER_NOT_CONFIGURED: ExitCode.store,
+  PROVIDER_AUTH_FAILED: ExitCode.store,
+  PROVIDER_ACCESS_DENIED: ExitCode.store,
+  PROVIDER_NOT_FOUND: ExitCode.store,
+  PROVIDER_UNREACHABLE: ExitCode.store,
+  PROVIDER_TIMEOUT: ExitCode.store,
+  PROVIDER_UNAVAILABLE: ExitCode.store,
+  PROVIDER_RESPONSE_INVALID: ExitCode.store,
+  PROVIDER_FAILED: ExitCode.store,
 };
 
 /**
