@@ -1,11 +1,16 @@
 /**
- * The devsecrets library API: load the validated environment of a project from its
- * store, the way `devsecrets run` builds it, for tools that cannot wrap a command.
+ * The devsecrets library API: one typed retrieval interface for an app's configuration,
+ * the same locally and in production. `loadEnv()` reads the project's store (the local
+ * side, as `devsecrets run` does); `loadEnv({ from })` reads a production provider
+ * (`aws-sm://…`, `vault://…`, `doppler://…`; `mock://SEED` for tests) under the production
+ * rules. Either way the result is the manifest's variables, validated, coerced to their
+ * types and frozen.
  */
 import * as z from 'zod/mini';
 import { buildChildEnv } from './core/build-child-env.js';
-import { environmentRefusal, evaluateValues } from './core/evaluate.js';
-import { manifestSchema } from './core/manifest-schema.js';
+import { environmentRefusal, evaluateValues, type Side } from './core/evaluate.js';
+import type { Manifest } from './core/manifest-model.js';
+import { manifestSchema, type VarSpec } from './core/manifest-schema.js';
 import { valuesOf } from './core/store-document.js';
 import { loadManifest } from './adapters/manifest-file.js';
 import { openStore } from './adapters/store.js';
@@ -15,32 +20,101 @@ export type { Manifest } from './core/manifest-model.js';
 export type { ManifestDocument, VarSpec, VarType } from './core/manifest-schema.js';
 
 export interface LoadEnvOptions {
+  /**
+   * Read a production provider instead of the local store: `aws-sm://SECRET_ID`,
+   * `vault://MOUNT/PATH`, `doppler://PROJECT/CONFIG`, or `mock://SEED` (the manifest's
+   * fakes for that seed, for an app's tests: no store, no keychain, no network).
+   */
+  from?: string;
   /** Where to look for devsecrets.json (walks up). Default: `process.cwd()`. */
   cwd?: string;
   /** An explicit manifest path. */
   manifest?: string;
-  /** Used to find the identity (`DEVSECRETS_*`). Default: `process.env`. */
+  /**
+   * The environment devsecrets reads its own settings from: `DEVSECRETS_*` to find the
+   * identity, a provider's credentials (`AWS_*`, `VAULT_*`, `DOPPLER_*`). Default: `process.env`.
+   */
   env?: NodeJS.ProcessEnv;
+  /**
+   * How long a provider's values are kept in memory and reused, in milliseconds; 0 reads the
+   * provider every time. Default: 5 minutes. Never on disk. The local store is read every time.
+   */
+  cacheTtl?: number;
 }
 
+/** A variable's value once read: numbers for int/number/port, booleans for bool, parsed JSON for json, else text. */
+export type EnvValue = string | number | boolean | null | readonly EnvValue[] | { readonly [key: string]: EnvValue };
+
+const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
+
+/** Provider reads still fresh, by provider reference and manifest: values in memory only. */
+const cache = new Map<string, { expires: number; values: Readonly<Record<string, string>> }>();
+
 /**
- * Decrypts the project's store in memory and returns the manifest variables' values,
- * validated exactly as `devsecrets run` validates them.
- * @throws DevsecretsError with `exitCode` 3 for invalid or insecure values, 4 for store or identity problems.
+ * The project's configuration: the manifest's variables, validated (every problem listed at
+ * once), coerced to their types and frozen. From the local store by default, with the local
+ * rules, exactly as `devsecrets run` builds the child's environment; from a provider with
+ * `from`, under the production rules (a `mock://` provider's fakes under the local ones).
+ * Type it with the `Env` interface `devsecrets schema --format dts` writes:
+ * `await loadEnv<Env>()`.
+ *
+ * @throws DevsecretsError exit code 3 for an invalid manifest or invalid, insecure or fake
+ *   values; 4 for store, identity or provider problems (`STORE_MISSING`, `PROVIDER_NOT_FOUND`, …);
+ *   2 for a malformed provider reference
  */
-export async function loadEnv(options: LoadEnvOptions = {}): Promise<Record<string, string>> {
+export async function loadEnv<T extends object = Readonly<Record<string, EnvValue>>>(options: LoadEnvOptions = {}): Promise<Readonly<T>> {
   const env = options.env ?? process.env;
   const manifest = await loadManifest(options.cwd ?? process.cwd(), options.manifest);
-  const { document } = await openStore(manifest.root, env);
-  const child = buildChildEnv({ manifest, values: valuesOf(document), inherited: {}, isolate: true });
-  const refusal = environmentRefusal(evaluateValues(manifest, child.resolved), child.unknown);
+  const { values, side } = options.from === undefined
+    ? { values: valuesOf((await openStore(manifest.root, env)).document), side: 'local' as const }
+    : await providerValues(options.from, manifest, env, options.cacheTtl ?? DEFAULT_CACHE_TTL_MS);
+  const child = buildChildEnv({ manifest, values, inherited: {}, isolate: true });
+  const refusal = environmentRefusal(evaluateValues(manifest, child.resolved, side), side === 'local' ? child.unknown : []);
   if (refusal !== undefined) throw refusal;
-  const values: Record<string, string> = {};
-  for (const name of Object.keys(manifest.vars)) {
+  const typed: Record<string, EnvValue> = {};
+  for (const [name, spec] of Object.entries(manifest.vars)) {
     const value = child.env[name];
-    if (value !== undefined) values[name] = value;
+    if (value !== undefined) typed[name] = coerce(spec, value);
   }
-  return values;
+  return Object.freeze(typed) as Readonly<T>;
+}
+
+async function providerValues(from: string, manifest: Manifest, env: NodeJS.ProcessEnv, ttl: number): Promise<{ values: Readonly<Record<string, string>>; side: Side }> {
+  const { parseProviderRef, readProvider } = await import('./adapters/providers/index.js');
+  const ref = parseProviderRef(from);
+  const side: Side = ref.scheme === 'mock' ? 'local' : 'production';
+  const key = `${ref.text}\0${manifest.path}`;
+  const now = Date.now();
+  for (const [cached, entry] of cache) if (entry.expires <= now) cache.delete(cached);
+  const fresh = ttl > 0 ? cache.get(key) : undefined;
+  if (fresh !== undefined) return { values: fresh.values, side };
+  const { values } = await readProvider(ref, { manifest, env });
+  if (ttl > 0) cache.set(key, { expires: now + ttl, values: Object.freeze({ ...values }) });
+  return { values, side };
+}
+
+/** A validated value as the app uses it. */
+function coerce(spec: VarSpec, value: string): EnvValue {
+  switch (spec.type) {
+    case 'int':
+    case 'number':
+    case 'port':
+      return Number(value);
+    case 'bool':
+      return value === 'true';
+    case 'json':
+      return deepFreeze(JSON.parse(value) as EnvValue);
+    default:
+      return value;
+  }
+}
+
+function deepFreeze(value: EnvValue): EnvValue {
+  if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) deepFreeze(item as EnvValue);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** The JSON Schema of `devsecrets.json`, generated from the same definition that validates it. */

@@ -68,7 +68,7 @@ async function buildProgram(output: Output, setExit: (code: number) => void): Pr
 
   program.command('init')
     .description('create the manifest (if missing), the identity and a store seeded with fakes')
-    .option('--from <file>', 'infer the manifest from a .env.example file')
+    .option('--from <file|ref>', 'infer the manifest from a .env.example file, or from the production values of a provider (aws-sm://…, vault://…, doppler://…; no value is kept)')
     .option('--seed <hex>', 'derive fakes from this seed (reproducible)')
     .option('--force', 'replace an existing store (values you set are lost)')
     .option('--yes', 'do not ask for confirmation')
@@ -105,9 +105,10 @@ async function buildProgram(output: Output, setExit: (code: number) => void): Pr
     .action(lazy(() => import('./commands/ls.js')));
 
   program.command('check')
-    .description('validate the environment (or a dotenv file) against the manifest, no store needed')
-    .addOption(new Option('--env <side>', 'the rules on top of the manifest: local (forbid list, live-credential guard) or production (no fakes, no developer hosts, TLS where required)').choices(['local', 'production']).default('local'))
+    .description('validate the environment (a dotenv file, a provider) against the manifest, no store needed')
+    .addOption(new Option('--env <side>', 'the rules on top of the manifest: local (forbid list, live-credential guard; the default) or production (no fakes, no developer hosts, TLS where required; the default with --from)').choices(['local', 'production']))
     .option('--env-file <file>', 'check this dotenv file instead of the process environment')
+    .option('--from <ref>', 'check the values a provider holds: aws-sm://SECRET_ID, vault://MOUNT/PATH, doppler://PROJECT/CONFIG, mock://SEED')
     .option('--json', 'print one JSON document')
     .action(lazy(() => import('./commands/check.js')));
 
@@ -118,6 +119,14 @@ async function buildProgram(output: Output, setExit: (code: number) => void): Pr
     .option('--yes', 'with --fix: also remove store variables the manifest no longer declares')
     .option('--staged', 'check only what the next commit would add: staged secret files and staged content (the pre-commit hook)')
     .action(lazy(() => import('./commands/doctor.js')));
+
+  program.command('manifest')
+    .description('change the manifest from outside sources')
+    .command('pull')
+    .description('add the variables a provider holds and the manifest lacks (types inferred, no value kept)')
+    .requiredOption('--from <ref>', 'the provider: aws-sm://SECRET_ID, vault://MOUNT/PATH, doppler://PROJECT/CONFIG')
+    .option('--json', 'print what was added as one JSON document')
+    .action(lazy(() => import('./commands/manifest-pull.js')));
 
   program.command('sync')
     .description('bring the store in line with a changed manifest')

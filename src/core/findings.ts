@@ -73,6 +73,25 @@ export function checkEnvironment(manifest: Manifest, values: Readonly<Record<str
 }
 
 /**
+ * What a provider holds beside the manifest, by name only: `DRIFT_EXTRA_VAR` (warn) for a
+ * key the manifest does not declare, and `DRIFT_MISSING_VAR` (info) for an optional
+ * variable it lacks (a required one is already an error of {@link checkEnvironment}).
+ */
+export function inventoryDrift(manifest: Manifest, values: Readonly<Record<string, string>>, source: string): Finding[] {
+  const extra = Object.keys(values).filter((name) => !(name in manifest.vars)).sort().map((name): Finding => ({
+    code: 'DRIFT_EXTRA_VAR', level: 'warn', var: name, message: `${name} is in ${source} but not in the manifest`,
+    fix: `declare ${name} in the manifest (devsecrets manifest pull --from ${source}), or remove it from ${source}`,
+  }));
+  const absent = Object.entries(manifest.vars)
+    .filter(([name, spec]) => values[name] === undefined && (spec.required === false || defaultOf(spec) !== undefined))
+    .map(([name]): Finding => ({
+      code: 'DRIFT_MISSING_VAR', level: 'info', var: name, message: `${name} is not in ${source}; the app gets its default or none`,
+      fix: `add ${name} to ${source} if production should set it`,
+    }));
+  return [...extra, ...absent];
+}
+
+/**
  * `ENV_CASE_CONFLICT` (warn) for each variable of `values` whose name equals a manifest
  * name but for case: harmless on Linux, one variable on Windows, where either may win.
  */

@@ -3,7 +3,7 @@
 // the installed `devsecrets` command run from that project's node_modules/.bin. `npm test`
 // has just built dist/, so packing skips the prepare script.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupProjects, createProject, REPO, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
@@ -41,6 +41,19 @@ describe('the packed package', () => {
     const probe = "process.stdout.write(String(require(process.argv[1]).compileCli().script.cachedDataRejected))";
     const result = spawnSync(process.execPath, ['-e', probe, join(root, 'bin', 'devsecrets.js')], { encoding: 'utf8' });
     expect(result.stdout, result.stderr).toBe('false');
+  });
+
+  it('is a library for ES modules (import) and CommonJS (require) alike, typed for TypeScript', () => {
+    const use = (name: string, source: string) => {
+      writeFileSync(project.path(name), source);
+      return spawnSync(process.execPath, [name], { cwd: project.dir, env: project.env, encoding: 'utf8' });
+    };
+    const esm = use('esm.mjs', "import { loadEnv } from 'devsecrets';\nconst env = await loadEnv({ from: 'mock://7' });\nprocess.stdout.write(JSON.stringify([typeof env.STRIPE_KEY, Object.isFrozen(env)]));\n");
+    expect(esm.stdout, esm.stderr).toBe('["string",true]');
+    const cjs = use('cjs.cjs', "const { loadEnv, DevsecretsError } = require('devsecrets');\nloadEnv({ from: 'mock://7' }).then((env) => process.stdout.write(JSON.stringify([typeof env.STRIPE_KEY, typeof DevsecretsError])));\n");
+    expect(cjs.stdout, cjs.stderr).toBe('["string","function"]');
+    const types = join(project.path('node_modules', 'devsecrets'), 'dist', 'types', 'src', 'index.d.ts');
+    expect(readFileSync(types, 'utf8')).toContain('export declare function loadEnv<T extends object');
   });
 
   it('installs a working devsecrets command: init, run, doctor, and a usage error', () => {

@@ -1,18 +1,20 @@
-/** `devsecrets init [--from .env.example] [--seed HEX] [--force] [--yes] [--json]` */
+/** `devsecrets init [--from .env.example|PROVIDER_REF] [--seed HEX] [--force] [--yes] [--json]` */
 import { relative, resolve } from 'node:path';
 import { DevsecretsError } from '../../core/errors.js';
-import { inferManifest, summarizeSpec, type InferredVar } from '../../core/infer-manifest.js';
+import { inferManifest, summarizeSpec, type Inference, type InferredVar } from '../../core/infer-manifest.js';
 import { noFakeAdvice } from '../../core/loader-control.js';
 import { MANIFEST_FILE } from '../../core/manifest-model.js';
 import { loaderVarsWithoutValue } from '../../core/seed-store.js';
 import { readEnvFileAnnotated } from '../../adapters/env-file.js';
+import { isProviderRef, readProvider } from '../../adapters/providers/index.js';
+import { inferFromProduction } from '../../core/infer-production.js';
 import { ensureGitignoreBlock, readTemplate, writeProjectFile } from '../../adapters/project-files.js';
 import { loadManifest, locateManifest } from '../../adapters/manifest-file.js';
 import { storePaths } from '../../adapters/store-files.js';
 import { createStore, storeExists } from '../../adapters/store-lifecycle.js';
 import { recordAccess } from '../../adapters/store.js';
 import type { CommandContext } from '../context.js';
-import type { Output } from '../output.js';
+import { reportInference } from '../inference-report.js';
 import { confirm } from '../prompt.js';
 import { parseSeed } from '../seed-option.js';
 
@@ -31,7 +33,7 @@ export default async function init(context: CommandContext, options: InitOptions
   const location = locateManifest(context.cwd, context.manifestPath);
   let inferred: InferredVar[] | undefined;
   if (!location.exists) {
-    const inference = options.from === undefined ? undefined : inferManifest(readEnvFileAnnotated(resolve(context.cwd, options.from)), SCHEMA_REF);
+    const inference = options.from === undefined ? undefined : await inferFrom(context, options.from);
     inferred = inference?.vars;
     await writeProjectFile(location.path, inference === undefined ? readTemplate(MANIFEST_FILE) : `${JSON.stringify(inference.document, null, 2)}\n`);
     output.info(`created ${MANIFEST_FILE}${options.from === undefined ? ' from the starter template' : ` from ${options.from}`}: review it and commit it`);
@@ -72,20 +74,13 @@ export default async function init(context: CommandContext, options: InitOptions
 }
 
 /**
- * What `init --from` inferred, one line a variable, for the person who reviews the manifest:
- * `NEXTAUTH_SECRET  bytes(32, base64) secret  ← comment: openssl rand -base64 32`. Names,
- * types and rules only: never a value, not even a placeholder.
+ * The manifest inferred from an example file, or from a provider's production values (a
+ * provider reference such as `aws-sm://prod/app`): shapes only, no value kept.
  */
-function reportInference(output: Output, vars: readonly InferredVar[]): void {
-  if (vars.length === 0) return;
-  output.info(`inferred ${vars.length} variable${vars.length === 1 ? '' : 's'} (type, and why):`);
-  const nameWidth = Math.max(...vars.map(({ name }) => name.length));
-  const summaries = vars.map(({ spec }) => summarizeSpec(spec));
-  const summaryWidth = Math.max(...summaries.map((summary) => summary.length));
-  output.detail(vars.map(({ name, reasons }, index) => {
-    const why = reasons.length === 0 ? '' : `  ← ${reasons.join(', ')}`;
-    return `${name.padEnd(nameWidth)}  ${summaries[index]!.padEnd(summaryWidth)}${why}`.trimEnd();
-  }));
+async function inferFrom(context: CommandContext, from: string): Promise<Inference> {
+  if (!isProviderRef(from)) return inferManifest(readEnvFileAnnotated(resolve(context.cwd, from)), SCHEMA_REF);
+  const { values } = await readProvider(from, { env: context.env });
+  return inferFromProduction(values, SCHEMA_REF);
 }
 
 /** The `--json` document of init: the manifest, what was inferred (as data, never a value), and what became of the store. */
