@@ -316,8 +316,9 @@ function lengthSpec(length: { exact?: number; min?: number }, password: boolean)
  * The form of a real key or token: hex (a token of that length if the name says token,
  * else key bytes), padded or `+`/`/` base64 (key bytes), a vendor prefix (`sk_test_`,
  * `sk-proj-`, `xoxb-`, `github_pat_`) with the alphabet after it, or 16+ letters and digits;
- * short or other text stays text. A live prefix stays as written: the manifest describes
- * production, and the local side reads it in its test spelling, so fakes never look live.
+ * short or other text stays text. A live prefix stays as written, and a Stripe-style test
+ * prefix becomes its live spelling: the manifest describes production, and the local side
+ * reads it in its test spelling, so fakes never look live.
  */
 function secretShape(value: string, tokenNamed: boolean): Guess | undefined {
   if (/^(?:[0-9a-f]{2}){8,}$/.test(value) || /^(?:[0-9A-F]{2}){8,}$/.test(value)) {
@@ -329,10 +330,20 @@ function secretShape(value: string, tokenNamed: boolean): Guess | undefined {
   }
   const prefixed = /^((?:[a-z][a-z0-9]{1,9}[_-]){1,3})([A-Za-z0-9_-]+)$/.exec(value);
   if (prefixed !== null && /[A-Z0-9]/.test(prefixed[2]!)) {
-    return { ...tokenOf(prefixed[2]!, prefixed[1]!), reasons: ['value: vendor prefix'] };
+    const live = liveSpelling(prefixed[1]!);
+    return { ...tokenOf(prefixed[2]!, live ?? prefixed[1]!), reasons: [live === undefined ? 'value: vendor prefix' : 'value: vendor prefix, in its live spelling (production is live; fakes keep the test one)'] };
   }
   if (/^[A-Za-z0-9_-]{16,}$/.test(value)) return { ...tokenOf(value, ''), reasons: ['value: token'] };
   return undefined;
+}
+
+/**
+ * Stripe-style keys (`sk_test_`, `rk_test_`, `pk_test_`) come in a live spelling that
+ * production uses: the manifest describes production, and the local side reads it back in
+ * the test spelling. Other prefixes have no known live twin.
+ */
+function liveSpelling(prefix: string): string | undefined {
+  return /^[srp]k_test_$/.test(prefix) ? prefix.replace('_test_', '_live_') : undefined;
 }
 
 function tokenOf(body: string, prefix: string): { spec: VarSpec } {

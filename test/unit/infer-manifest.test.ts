@@ -46,7 +46,7 @@ describe('inferManifest', () => {
       DATABASE_URL: { type: 'url', protocols: ['postgresql', 'postgres'], params: { sslmode: 'require' }, secret: true },
       // A dev example shows http, production uses https: both are accepted.
       PUBLIC_URL: { type: 'url', protocols: ['https', 'http'], default: 'https://app.acme.dev' },
-      STRIPE_SECRET_KEY: { type: 'token', prefix: 'sk_test_', secret: true },
+      STRIPE_SECRET_KEY: { type: 'token', prefix: 'sk_live_', secret: true },
       STRIPE_WEBHOOK_SECRET: { type: 'token', prefix: 'whsec_', length: 38, secret: true },
       // The manifest describes production; fakes read the prefix in its test spelling.
       STRIPE_LIVE_KEY: { type: 'token', prefix: 'sk_live_', length: 32, secret: true },
