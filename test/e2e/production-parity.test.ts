@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupProjects, createProject, REPO, waitForExit, type Project, type RunResult } from '../helpers/cli.js';
 import { awsRequestProblem, awsSecret, startServer, type Reply, type TestServer } from '../helpers/provider-server.js';
+import { productionManifest } from '../helpers/production-manifest.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -15,17 +16,11 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-const MANIFEST = {
-  version: 1,
-  forbid: ['*.prod.acme.internal'],
-  vars: {
-    STRIPE_SECRET_KEY: { type: 'token', prefix: 'sk_live_', length: 32, secret: true },
-    DATABASE_URL: { type: 'url', protocols: ['postgresql'], params: { sslmode: 'require' }, secret: true },
-    PORT: { type: 'port', default: 3000 },
-    DEBUG: { type: 'bool', default: false },
-    FEATURE_FLAGS: { type: 'json', default: {} },
-  },
-};
+const MANIFEST = productionManifest({
+  PORT: { type: 'port', default: 3000 },
+  DEBUG: { type: 'bool', default: false },
+  FEATURE_FLAGS: { type: 'json', default: {} },
+});
 /** Production values, spelt at run time so secret scanners do not take this test for a leak. */
 const PASSWORD = ['Zq8vN3kLx2', 'pPtW'].join('');
 const LIVE_KEY = `${['sk', 'live'].join('_')}_${'R7t2Wq9L'.repeat(3)}`;

@@ -4,21 +4,16 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupProjects, createProject, type Project } from '../helpers/cli.js';
+import { productionManifest } from '../helpers/production-manifest.js';
 
 afterEach(cleanupProjects);
 
-const MANIFEST = {
-  version: 1,
-  forbid: ['*.prod.acme.internal'],
-  vars: {
-    STRIPE_SECRET_KEY: { type: 'token', prefix: 'sk_live_', length: 32, secret: true },
-    DATABASE_URL: { type: 'url', protocols: ['postgresql'], params: { sslmode: 'require' }, secret: true },
-    API_HOST: { type: 'hostname' },
-    SUPPORT_EMAIL: { type: 'email' },
-    PORT: { type: 'port', default: 3000 },
-    LOG_LEVEL: { type: 'enum', values: ['info', 'debug'], default: 'info' },
-  },
-};
+const MANIFEST = productionManifest({
+  API_HOST: { type: 'hostname' },
+  SUPPORT_EMAIL: { type: 'email' },
+  PORT: { type: 'port', default: 3000 },
+  LOG_LEVEL: { type: 'enum', values: ['info', 'debug'], default: 'info' },
+});
 const LIVE_KEY = `sk_live_${'R7t2Wq9L'.repeat(3)}`;
 const PROD_URL = 'postgresql://app:Zq8vN3kLx2pP@db-1.prod.acme.internal:5432/app?sslmode=require';
 const PROD_ENV = [`STRIPE_SECRET_KEY=${LIVE_KEY}`, `DATABASE_URL=${PROD_URL}`, 'API_HOST=api.acme.com', 'SUPPORT_EMAIL=help@acme.com', 'PORT=8080'].join('\n');

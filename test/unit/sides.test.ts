@@ -8,18 +8,14 @@ import { findProductionProblem } from '../../src/core/production-rules.js';
 import { localPrefix, localSpec } from '../../src/core/token-prefix.js';
 import { compileValidator, generateFake } from '../../src/core/types/index.js';
 import type { VarSpec } from '../../src/core/manifest-schema.js';
+import { productionManifest } from '../helpers/production-manifest.js';
 
-const manifest = parseManifest(JSON.stringify({
-  forbid: ['*.prod.acme.internal'],
-  vars: {
-    STRIPE_SECRET_KEY: { type: 'token', prefix: 'sk_live_', length: 32, secret: true },
-    DATABASE_URL: { type: 'url', protocols: ['postgresql'], params: { sslmode: 'require' }, secret: true },
-    API_HOST: { type: 'hostname' },
-    SUPPORT_EMAIL: { type: 'email' },
-    GREETING: { type: 'string' },
-    SESSION_KEY: { type: 'bytes', encoding: 'base64', length: 32, secret: true },
-  },
-}), '/p/devsecrets.json', '/p');
+const manifest = parseManifest(JSON.stringify(productionManifest({
+  API_HOST: { type: 'hostname' },
+  SUPPORT_EMAIL: { type: 'email' },
+  GREETING: { type: 'string' },
+  SESSION_KEY: { type: 'bytes', encoding: 'base64', length: 32, secret: true },
+})), '/p/devsecrets.json', '/p');
 const SEED = new Uint8Array(32).fill(3);
 const LIVE = `sk_live_${'A1b2C3d4'.repeat(3)}`;
 const PROD_URL = 'postgresql://app:Zq8vN3kLx2@db-1.prod.acme.internal:5432/app?sslmode=require';
