@@ -31,6 +31,7 @@ interface ProcessEntry {
   start: string;
 }
 
+/** How `stopProcessTree` stops a child. */
 export interface StopOptions {
   /** The signal to send to the child and its descendants; undefined when it already reached them (a key typed in the terminal). */
   signal: NodeJS.Signals | undefined;

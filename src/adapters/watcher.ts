@@ -28,6 +28,7 @@ import { compilePathGlob, type PathGlob } from '../core/path-glob.js';
 /** Folders a glob never enters below its own folder: dependencies and git's own files. */
 const SKIPPED_FOLDERS: ReadonlySet<string> = new Set(['node_modules', '.git']);
 
+/** What `watchFiles` watches, and whom it tells. */
 export interface WatchOptions {
   /** Single files to watch, absolute; they may not exist yet. */
   files: readonly string[];

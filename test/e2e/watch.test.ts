@@ -33,7 +33,10 @@ const PLANTED = 'sk_test_PLANTEDplantedPLANTEDpla';
 /**
  * The child: prints `ready PID` with the non-secret variables (and only the length of the
  * secret one), then idles; SIGTERM ends it as by default. With `grandchild`, it first starts a
- * grandchild that outlives it unless someone kills it, and names its pid.
+ * grandchild that outlives it unless someone kills it (`stubborn`: even with SIGTERM), and
+ * names its pid. `counts:SIGNAL` counts that signal: after the first it waits half a second, the
+ * time for a duplicate to arrive, then prints `SIGNAL xCOUNT` and exits with status 3.
+ * `ignores-term` ignores SIGTERM; `exits` exits with status 1 at once.
  */
 const CHILD = `
 const { spawn } = require('node:child_process');
@@ -44,11 +47,12 @@ if (mode.includes('grandchild')) {
   extra = ' grandchild ' + spawn(process.execPath, ['-e', code], { stdio: 'ignore' }).pid;
 }
 if (mode.includes('ignores-term')) process.on('SIGTERM', () => process.stdout.write('ignored SIGTERM\\n'));
-if (mode.includes('counts-term')) {
+const counted = /counts:(\\w+)/.exec(mode)?.[1];
+if (counted !== undefined) {
   let count = 0;
-  process.on('SIGTERM', () => {
+  process.on(counted, () => {
     count += 1;
-    if (count === 1) setTimeout(() => { process.stdout.write('SIGTERM x' + count + '\\n'); process.exit(3); }, 500);
+    if (count === 1) setTimeout(() => { process.stdout.write(counted + ' x' + count + '\\n'); process.exit(3); }, 500);
   });
 }
 const env = process.env;
@@ -185,6 +189,7 @@ describe('devsecrets run --watch', () => {
       .filter((entry) => entry.action === 'run');
     expect(runs).toHaveLength(3);
     expect(runs.every((entry) => entry.command === 'node' && entry.pid === session.process.pid)).toBe(true);
+    expect(readFileSync(project.path('.devsecrets', 'audit.log'), 'utf8')).not.toContain(PLANTED);
   });
 
   it('takes a burst of sets as few restarts, and the last child has every value', async () => {
@@ -326,15 +331,17 @@ describe('devsecrets run --watch', () => {
     expect(result.code).toBe(143);
   });
 
-  it('SIGTERM to devsecrets reaches the child once and its grandchild too; devsecrets exits with the child\'s status', async () => {
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)('%s to devsecrets alone reaches the child once and its grandchild too; devsecrets exits with the child\'s status', async (signal) => {
     const project = setupProject();
-    const session = await startWatching(project, [], 'counts-term grandchild');
+    const session = await startWatching(project, [], `counts:${signal} grandchild`);
     const grandchild = Number(/grandchild (\d+)/.exec(session.stdout())![1]);
 
-    const result = await stop(session);
+    session.process.kill(signal);
+    const result = await session.exited;
 
-    expect(result.stdout).toMatch(/\nSIGTERM x1\n$/);
+    expect(result.stdout).toMatch(new RegExp(`\n${signal} x1\n$`));
     expect(result.code).toBe(3);
+    // devsecrets ended only once the grandchild was gone.
     await waitForDeath(grandchild, 1000);
   });
 
