@@ -207,9 +207,10 @@ export class WatchSession {
     try {
       next = await prepareRunEnvironment(this.reloadContext, this.executable, this.options, this.seed);
     } catch (error) {
-      if (!(error instanceof DevsecretsError)) throw error;
+      const refusal = refusalOf(error);
+      if (refusal === undefined) throw error;
       this.refused = true;
-      this.output.error(error);
+      this.output.error(refusal);
       this.output.info(this.running === undefined ? 'waiting for a valid change' : `${this.executable} keeps running with its current environment; waiting for a valid change`);
       return;
     }
@@ -325,6 +326,18 @@ export class WatchSession {
     await closing;
     this.finish?.(outcome === undefined ? 128 + (constants.signals[signal] ?? 0) : childStatus(this.output, outcome, this.executable));
   }
+}
+
+/**
+ * A reload's failure as a refusal to restart: devsecrets' own errors, and a file that cannot
+ * be read as it is now (a folder in its place, permissions being changed), named by its path
+ * and error code, which hold no value. Anything else is a bug: undefined.
+ */
+function refusalOf(error: unknown): DevsecretsError | undefined {
+  if (error instanceof DevsecretsError) return error;
+  const { code, path } = error as NodeJS.ErrnoException;
+  if (typeof code !== 'string') return undefined;
+  return new DevsecretsError('FAILURE', `could not read ${path ?? 'a file the environment is built from'} (${code})`);
 }
 
 /** The identity file an environment's store was opened with; undefined for a keychain identity or no store. */

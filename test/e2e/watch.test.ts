@@ -9,7 +9,7 @@
  * timeouts are safety nets), and restarts are counted from devsecrets' own lines.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BIN, available, cleanupProjects, createProject, statusOf, waitForDeath, type Project, type RunResult,
@@ -253,6 +253,24 @@ describe('devsecrets run --watch', () => {
     expect(restartLines(session.stderr())).toEqual(['devsecrets: restarting (1): FEATURE_FLAG added']);
     // The first child lived until the valid change.
     await waitForDeath(first);
+    await stop(session);
+  });
+
+  it('keeps the child running while the manifest cannot be read at all', async () => {
+    const project = setupProject();
+    const session = await startWatching(project);
+    const manifest = project.read('devsecrets.json');
+
+    rmSync(project.path('devsecrets.json'));
+    mkdirSync(project.path('devsecrets.json'));
+    await session.until(({ stderr }) => stderr.includes('waiting for a valid change'), 'the refusal');
+    // Node names no path for a read that fails on a folder.
+    expect(session.stderr()).toContain('devsecrets: error: could not read a file the environment is built from (EISDIR)');
+    rmdirSync(project.path('devsecrets.json'));
+    writeFileSync(project.path('devsecrets.json'), manifest);
+    await session.until(({ stderr }) => stderr.includes('valid again, and the environment is unchanged: no restart'), 'the manifest back');
+
+    expect(readyLines(session.stdout())).toHaveLength(1);
     await stop(session);
   });
 
