@@ -61,7 +61,17 @@ if (mode.includes('exits')) process.exit(1);
 setInterval(() => {}, 1000);
 `;
 
-afterEach(() => cleanupProjects());
+// A test that fails midway leaves its devsecrets running: stopped here (and its child with it),
+// before the project folders go.
+const sessions = new Set<Session>();
+afterEach(async () => {
+  for (const session of sessions) {
+    if (session.process.exitCode === null && session.process.signalCode === null) session.process.kill('SIGTERM');
+  }
+  await Promise.all([...sessions].map((session) => session.exited.catch(() => undefined)));
+  sessions.clear();
+  cleanupProjects();
+});
 
 /** A started devsecrets, its output as it comes, and a way to wait for a line in it. */
 interface Session {
@@ -95,7 +105,7 @@ function follow(child: ChildProcessWithoutNullStreams): Session {
       notify();
     });
   });
-  return {
+  const session: Session = {
     process: child,
     stdout: () => stdout,
     stderr: () => stderr,
@@ -121,6 +131,8 @@ function follow(child: ChildProcessWithoutNullStreams): Session {
       });
     },
   };
+  sessions.add(session);
+  return session;
 }
 
 /** The `ready …` lines the children printed, in order. */
