@@ -9,6 +9,8 @@
  *   callers that need a parent: it forwards the signals sent to devsecrets alone, makes the
  *   child die with it where Linux allows, and turns the child's fate into an exit status
  *   the way a shell does (128+N on signal N).
+ * - `spawnChild` spawns it the same way and hands it back, for a caller that handles the
+ *   signals itself (`run --watch`, which restarts it).
  *
  * Either way the command is looked up as execvp(3) does, before anything starts, so a
  * missing command is reported as such (127) and one that cannot be executed too (126).
@@ -74,6 +76,16 @@ export function execChild(command: string, args: readonly string[], env: Record<
   return (process as unknown as { execve: ProcessExecve }).execve(found.file, [command, ...args], env);
 }
 
+/** A spawned child: its pid, how it ends, and a way to signal it while it runs. */
+export interface SpawnedChild {
+  /** Undefined when it never started; `outcome` then says why. */
+  pid: number | undefined;
+  /** How it ended (its status, 128+N on signal N), or that it was not found or not executable; never rejects. */
+  outcome: Promise<ChildOutcome>;
+  /** Sends `signal` to the child unless it has ended (so never to a reused pid). @returns whether it was sent */
+  kill(signal: NodeJS.Signals): boolean;
+}
+
 /**
  * Spawns `command` with `args` (found on `env.PATH` like execvp(3)) and waits for it. The
  * environment is exactly `env`: nothing is inherited behind the caller's back.
@@ -88,38 +100,75 @@ export function execChild(command: string, args: readonly string[], env: Record<
  *   found or not executable; never rejects
  */
 export async function runChild(command: string, args: readonly string[], env: Record<string, string>): Promise<ChildOutcome> {
+  const child = await spawnChild(command, args, env);
+  if (child.pid === undefined) return child.outcome;
+  const pid = child.pid;
+  const forward = async (signal: NodeJS.Signals): Promise<void> => {
+    if (await deliveredByTerminal(signal, pid)) return;
+    child.kill(signal);
+  };
+  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+  try {
+    return await child.outcome;
+  } finally {
+    for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+  }
+}
+
+/**
+ * Spawns `command` as {@link runChild} does (looked up like execvp(3), exactly `env`, stdio
+ * inherited, dying with devsecrets where `setpriv` allows) and hands it back at once, for a
+ * caller that decides itself which signals reach the child (`run --watch`). The child stays
+ * in devsecrets' process group, so it keeps the terminal: it reads it and gets its keys.
+ *
+ * @returns the child; a command that is not found or not executable gets no pid, and its
+ *   outcome says so. Never rejects.
+ */
+export async function spawnChild(command: string, args: readonly string[], env: Record<string, string>): Promise<SpawnedChild> {
   const found = findCommand(command, env);
-  if (found.kind !== 'found') return found;
+  if (found.kind !== 'found') return { pid: undefined, outcome: Promise.resolve(found), kill: () => false };
   // setpriv looks the command up again, on the same PATH, so that argv[0] stays as given.
   const setpriv = deathSignalWrapper();
   // Loaded only here: a run that becomes its child never needs it, and loading it costs about 2 ms.
   const { spawn } = await import('node:child_process');
-  return new Promise((resolvePromise) => {
-    const child = setpriv === undefined
-      ? spawn(found.file, args, { argv0: command, env, stdio: 'inherit', shell: false })
-      : spawn(setpriv, ['--pdeathsig', DEATH_SIGNAL, '--', command, ...args], { env, stdio: 'inherit', shell: false });
-    const forward = async (signal: NodeJS.Signals): Promise<void> => {
-      if (KEYBOARD_SIGNALS.has(signal) && child.pid !== undefined && (await terminalSignalled(child.pid))) return;
-      child.kill(signal);
-    };
-    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
-    let settled = false;
-    const done = (outcome: ChildOutcome): void => {
-      if (settled) return;
-      settled = true;
-      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
-      resolvePromise(outcome);
-    };
+  const child = setpriv === undefined
+    ? spawn(found.file, args, { argv0: command, env, stdio: 'inherit', shell: false })
+    : spawn(setpriv, ['--pdeathsig', DEATH_SIGNAL, '--', command, ...args], { env, stdio: 'inherit', shell: false });
+  const outcome = new Promise<ChildOutcome>((resolvePromise) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') done({ kind: 'not-found' });
-      else if (error.code === 'EACCES' || error.code === 'ENOEXEC') done({ kind: 'not-executable' });
-      else done({ kind: 'exited', status: 1 });
+      if (error.code === 'ENOENT') resolvePromise({ kind: 'not-found' });
+      else if (error.code === 'EACCES' || error.code === 'ENOEXEC') resolvePromise({ kind: 'not-executable' });
+      else resolvePromise({ kind: 'exited', status: 1 });
     });
     child.once('exit', (code, signal) => {
       const number = signal === null ? undefined : constants.signals[signal];
-      done({ kind: 'exited', status: code ?? 128 + (number ?? 0) });
+      resolvePromise({ kind: 'exited', status: code ?? 128 + (number ?? 0) });
     });
   });
+  return { pid: child.pid, outcome, kill: (signal) => child.kill(signal) };
+}
+
+/**
+ * Whether the terminal has already sent `signal` to the child `childPid`: a keyboard signal
+ * (SIGINT, SIGQUIT) while devsecrets and the child are both in the terminal's foreground
+ * process group. Such a signal must not be sent again: a dev server takes a second Ctrl-C as
+ * "force quit".
+ */
+export async function deliveredByTerminal(signal: NodeJS.Signals, childPid: number): Promise<boolean> {
+  return KEYBOARD_SIGNALS.has(signal) && terminalSignalled(childPid);
+}
+
+/**
+ * Whether this process can read its terminal on stdin without being stopped for it
+ * (SIGTTIN): stdin is a terminal and, where Linux's /proc tells, this process is in the
+ * terminal's foreground process group. Without /proc (macOS), a terminal on stdin is taken to
+ * mean so.
+ */
+export async function readsTerminal(): Promise<boolean> {
+  const { isatty } = await import('node:tty');
+  if (!isatty(0)) return false;
+  const self = processGroups('self');
+  return self === undefined || self.group === self.foreground;
 }
 
 function ignore(): void {}

@@ -39,9 +39,8 @@ function keychainDisabled(env: NodeJS.ProcessEnv): boolean {
  * @throws DevsecretsError `IDENTITY_MISSING` / `FILE_PERMISSIONS` / `KEYCHAIN_UNAVAILABLE` (exit 4).
  */
 export async function loadIdentity(storeId: string, location: IdentityLocation, env: NodeJS.ProcessEnv): Promise<string> {
-  const explicit = explicitIdentityFile(env);
-  if (explicit !== undefined) return readIdentityFile(explicit);
-  if (location === 'file') return readIdentityFile(fallbackIdentityPath(env, storeId));
+  const file = identityFilePath(storeId, location, env);
+  if (file !== undefined) return readIdentityFile(file);
   if (keychainDisabled(env)) {
     throw new DevsecretsError('KEYCHAIN_UNAVAILABLE', 'this store\'s identity is in the OS keychain, but DEVSECRETS_KEYCHAIN=off', {
       hint: 'unset DEVSECRETS_KEYCHAIN, or point DEVSECRETS_IDENTITY_FILE at a copy of the identity',
@@ -61,6 +60,15 @@ export async function loadIdentity(storeId: string, location: IdentityLocation, 
     });
   }
   return identity;
+}
+
+/**
+ * The file a store's identity is read from: `DEVSECRETS_IDENTITY_FILE` when set, else the
+ * fallback file when the metadata says the identity went there; undefined for a keychain identity.
+ * @throws DevsecretsError `STORE_UNREADABLE` when the store id is not a safe file name
+ */
+export function identityFilePath(storeId: string, location: IdentityLocation, env: NodeJS.ProcessEnv): string | undefined {
+  return explicitIdentityFile(env) ?? (location === 'file' ? fallbackIdentityPath(env, storeId) : undefined);
 }
 
 /**

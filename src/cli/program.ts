@@ -56,12 +56,15 @@ async function buildProgram(output: Output, setExit: (code: number) => void): Pr
       outputError: (text, write) => write(`devsecrets: error: ${text.replace(/^error: /, '')}`),
     });
 
-  /** Declares a command whose code lives in `./commands/<file>.ts` and is imported on use. */
-  const lazy = (load: () => Promise<{ default: Action }>) =>
+  /**
+   * Declares a command whose code lives in `./commands/<file>.ts` and is imported on use;
+   * `load` gets the command's options, for a command whose flags choose its code.
+   */
+  const lazy = (load: (options: Record<string, unknown>) => Promise<{ default: Action }>) =>
     async (...args: unknown[]): Promise<void> => {
       const command = args[args.length - 1] as Command;
       const context = processContext(output, program.opts<{ manifest?: string }>().manifest, command.opts<{ json?: boolean }>().json === true);
-      const action = (await load()).default;
+      const action = (await load(command.opts())).default;
       const code = await action(context, ...(args.slice(0, -1) as never[]));
       setExit(code ?? ExitCode.ok);
     };
@@ -79,8 +82,18 @@ async function buildProgram(output: Output, setExit: (code: number) => void): Pr
     .description('run a command with the store\'s values in its environment')
     .argument('<command...>', 'the command and its arguments (after --)')
     .passThroughOptions()
-    .action(lazy(() => import('./commands/run.js')));
+    // The watch loop is its own module, and chokidar with it: a plain run never loads them.
+    .action(lazy((options) => {
+      if (options.watch === true) return import('./commands/run-watch.js');
+      if (options.watchPath !== undefined || options.grace !== undefined) {
+        throw new DevsecretsError('USAGE', '--watch-path and --grace work only with --watch', { hint: USAGE_HINT });
+      }
+      return import('./commands/run.js');
+    }));
   for (const [flag, [, description]] of Object.entries(RUN_FLAGS)) run.option(flag, description);
+  run.option('--watch', 'restart the command when the store, the manifest, the identity file or a --watch-path file changes')
+    .option('--watch-path <glob>', 'with --watch: also restart when a file this glob names changes (relative to the working folder; * ? **; repeatable)', (glob: string, globs: string[] = []) => [...globs, glob])
+    .option('--grace <duration>', 'with --watch: how long a stopped command may take to end before SIGKILL (default 5s)');
 
   program.command('get')
     .description('print one value to stdout')

@@ -1,4 +1,8 @@
-/** `run`'s flags: declared to commander by the program, and read by the fast path in main. */
+/**
+ * `run`'s flags: declared to commander by the program, and read by the fast path in main.
+ * `--watch`, `--watch-path GLOB` and `--grace DURATION` are not here: the fast path reads
+ * switches only, and a watch session loads commander once, then runs for hours.
+ */
 import type { RunOptions } from './commands/run.js';
 
 /** Each flag, with the `RunOptions` field it sets and its help text. */

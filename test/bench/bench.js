@@ -5,8 +5,8 @@
 //
 // Scenarios are a list: to benchmark another command, add an entry to SCENARIOS (and, if it
 // has a goal, to RATIOS). `doctor` on a 20,000-file repository is timed on its own, fewer
-// times: each run takes about half a second.
-import { spawnSync } from 'node:child_process';
+// times: each run takes about half a second. So is `run --watch`'s restart after a `set`.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,6 +23,8 @@ const DOCTOR_RUNS = 10;
 const DOCTOR_FILES = 20_000;
 const DOCTOR_GOAL_MS = 1500;
 const VARLOCK_VERSION = '1.20.0';
+const WATCH_RUNS = 10;
+const WATCH_GOAL_MS = 300;
 
 // ---------------------------------------------------------------------------------------
 // Projects
@@ -168,6 +170,68 @@ const median = (samples) => {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
+/**
+ * `run --watch`: from a `devsecrets set` returning to the first line of the child started
+ * with the new value, minus the child's own start-up (the same program spawned directly, to
+ * its first line). Medians of WATCH_RUNS, after one warm-up each. The child prints the
+ * variable the set changes, so its first line says which environment it got.
+ */
+async function watchRestartMs(dir, env) {
+  const child = [NODE, '-e', "process.stdout.write(process.env.WORKERS + '\\n'); setInterval(() => {}, 1e9)"];
+  const startups = [];
+  for (let round = 0; round <= WATCH_RUNS; round += 1) {
+    const started = process.hrtime.bigint();
+    const direct = spawn(child[0], child.slice(1), { cwd: dir, env: { ...env, WORKERS: String(round) }, stdio: ['ignore', 'pipe', 'ignore'] });
+    await firstLine(direct.stdout, String(round));
+    if (round > 0) startups.push(Number(process.hrtime.bigint() - started) / 1e6);
+    direct.kill();
+  }
+  const watching = spawn(NODE, [BIN, 'run', '--watch', '--', ...child], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  watching.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+  const restarts = [];
+  try {
+    await firstLine(watching.stdout, undefined);
+    for (let round = 0; round <= WATCH_RUNS; round += 1) {
+      // Values the store never held before in this run, so each line names its own restart.
+      const value = String(40 + round);
+      const line = firstLine(watching.stdout, value);
+      const set = spawnSync(NODE, [BIN, 'set', 'WORKERS', value], { cwd: dir, env, encoding: 'utf8' });
+      const returned = process.hrtime.bigint();
+      if (set.status !== 0) throw new Error(`devsecrets set failed:\n${set.stderr}`);
+      await line;
+      if (round > 0) restarts.push(Number(process.hrtime.bigint() - returned) / 1e6);
+    }
+  } catch (error) {
+    throw new Error(`${error.message}\nrun --watch said:\n${stderr}`);
+  } finally {
+    watching.kill('SIGTERM');
+  }
+  return { restart: median(restarts), startup: median(startups), p90: quantile(restarts, 0.9) };
+}
+
+/** Resolves with the first line `stream` prints that is `expected` (any line when undefined); rejects after 30 s. */
+function firstLine(stream, expected) {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => done(new Error(`no line ${expected ?? ''} within 30 s`)), 30_000);
+    const onData = (chunk) => {
+      text += chunk;
+      const lines = text.split('\n');
+      text = lines.pop();
+      const line = lines.find((each) => expected === undefined || each === expected);
+      if (line !== undefined) done();
+    };
+    const done = (error) => {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    stream.setEncoding('utf8').on('data', onData);
+  });
+}
+
 // ---------------------------------------------------------------------------------------
 // Main
 
@@ -270,6 +334,9 @@ try {
   const doctorMedian = median(doctorMs);
   console.log('');
   console.log(`doctor on ${DOCTOR_FILES.toLocaleString('en')} tracked files: median ${doctorMedian.toFixed(0)} ms, p90 ${quantile(doctorMs, 0.9).toFixed(0)} ms over ${DOCTOR_RUNS} runs  (goal < ${DOCTOR_GOAL_MS} ms ${doctorMedian < DOCTOR_GOAL_MS ? 'met' : 'MISSED'})`);
+  const watch = await watchRestartMs(dir20, env);
+  const restartMs = watch.restart - watch.startup;
+  console.log(`run --watch, a set to the new child's first line: median ${watch.restart.toFixed(0)} ms (p90 ${watch.p90.toFixed(0)}), minus the child's own start-up ${watch.startup.toFixed(0)} ms = ${restartMs.toFixed(0)} ms over ${WATCH_RUNS} restarts  (goal <= ${WATCH_GOAL_MS} ms ${restartMs <= WATCH_GOAL_MS ? 'met' : 'MISSED'})`);
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
