@@ -15,6 +15,8 @@
  */
 import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+import type { StdioOptions } from 'node:child_process';
 
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 // What a terminal sends, on a key, to its whole foreground process group.
@@ -44,6 +46,17 @@ type Found =
   | { kind: 'found'; file: string }
   | { kind: 'not-found' }
   | { kind: 'not-executable' };
+
+/**
+ * Takes a child's stdout and stderr, as pipes, and writes them on (`run --redact`).
+ * @returns settles once all of both was written, or cannot be
+ */
+export type ChildOutput = (stdout: Readable, stderr: Readable) => Promise<void>;
+
+export interface RunChildOptions {
+  /** Where the child's stdout and stderr go instead of devsecrets' own, which it inherits otherwise. */
+  output?: ChildOutput;
+}
 
 type ProcessExecve = (file: string, args: readonly string[], env: Record<string, string>) => never;
 
@@ -84,20 +97,27 @@ export function execChild(command: string, args: readonly string[], env: Record<
  * On Linux, where util-linux `setpriv` knows `--pdeathsig`, the child gets SIGTERM when
  * devsecrets dies, even of SIGKILL; without it, such a child lives on.
  *
+ * With `options.output`, the child's stdout and stderr are pipes handed to it (stdin is
+ * still inherited), and the outcome comes once the child has exited and its output was
+ * written, which lasts as long as anything holds the pipes open: a program the child left
+ * running in the background, as in a shell pipeline.
+ *
  * @returns how the child ended (its status, 128+N on signal N), or that the command was not
  *   found or not executable; never rejects
  */
-export async function runChild(command: string, args: readonly string[], env: Record<string, string>): Promise<ChildOutcome> {
+export async function runChild(command: string, args: readonly string[], env: Record<string, string>, options: RunChildOptions = {}): Promise<ChildOutcome> {
   const found = findCommand(command, env);
   if (found.kind !== 'found') return found;
   // setpriv looks the command up again, on the same PATH, so that argv[0] stays as given.
   const setpriv = deathSignalWrapper();
   // Loaded only here: a run that becomes its child never needs it, and loading it costs about 2 ms.
   const { spawn } = await import('node:child_process');
+  const stdio: StdioOptions = options.output === undefined ? 'inherit' : ['inherit', 'pipe', 'pipe'];
   return new Promise((resolvePromise) => {
     const child = setpriv === undefined
-      ? spawn(found.file, args, { argv0: command, env, stdio: 'inherit', shell: false })
-      : spawn(setpriv, ['--pdeathsig', DEATH_SIGNAL, '--', command, ...args], { env, stdio: 'inherit', shell: false });
+      ? spawn(found.file, args, { argv0: command, env, stdio, shell: false })
+      : spawn(setpriv, ['--pdeathsig', DEATH_SIGNAL, '--', command, ...args], { env, stdio, shell: false });
+    const written = options.output?.(child.stdout!, child.stderr!) ?? Promise.resolve();
     const forward = async (signal: NodeJS.Signals): Promise<void> => {
       if (KEYBOARD_SIGNALS.has(signal) && child.pid !== undefined && (await terminalSignalled(child.pid))) return;
       child.kill(signal);
@@ -107,8 +127,10 @@ export async function runChild(command: string, args: readonly string[], env: Re
     const done = (outcome: ChildOutcome): void => {
       if (settled) return;
       settled = true;
+      // With the child gone there is no one to forward to: a signal during what is left of
+      // its output (a background program of its own may hold the pipes) ends devsecrets.
       for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
-      resolvePromise(outcome);
+      void written.then(() => resolvePromise(outcome));
     };
     child.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') done({ kind: 'not-found' });

@@ -1,4 +1,4 @@
-/** `devsecrets run [--prefer-env] [--isolate] [--ephemeral] [--allow-expired] -- CMD [ARGS...]` */
+/** `devsecrets run [--redact] [--prefer-env] [--isolate] [--ephemeral] [--allow-expired] -- CMD [ARGS...]` */
 import { basename } from 'node:path';
 import { buildChildEnv, type ChildEnv } from '../../core/build-child-env.js';
 import { DevsecretsError } from '../../core/errors.js';
@@ -11,6 +11,7 @@ import { sha256Hex } from '../../core/digest.js';
 import type { CommandContext } from '../context.js';
 
 export interface RunOptions {
+  redact?: boolean;
   preferEnv?: boolean;
   isolate?: boolean;
   ephemeral?: boolean;
@@ -58,7 +59,7 @@ export default async function run(context: CommandContext, command: string[], op
 
   const used = Object.keys(manifest.vars).filter((name) => child.env[name] !== undefined);
   let outcome: ChildOutcome;
-  if (canExecChild()) {
+  if (options.redact !== true && canExecChild()) {
     // Becoming the child: nothing of ours runs afterwards, so the entry is written and what
     // was said has reached stderr first, and stdio is left as the child expects it.
     await audit(used);
@@ -67,7 +68,7 @@ export default async function run(context: CommandContext, command: string[], op
   } else {
     // Spawned first: the audit entry is then written while the child starts, on the other
     // core, so the log costs `run` next to no start-up time.
-    const running = runChild(executable, args, child.env);
+    const running = options.redact === true ? runRedacted(executable, args, manifest, child.env) : runChild(executable, args, child.env);
     await audit(used);
     outcome = await running;
   }
@@ -77,6 +78,13 @@ export default async function run(context: CommandContext, command: string[], op
     hint: notFound ? 'check the spelling and your PATH' : `check its permissions (chmod +x ${executable})`,
   }));
   return notFound ? 127 : 126;
+}
+
+/** `--redact`: the child's output comes through devsecrets, without its secrets. Loaded only then. */
+async function runRedacted(executable: string, args: string[], manifest: Manifest, env: Record<string, string>): Promise<ChildOutcome> {
+  const { keepColour, redactingOutput } = await import('../../adapters/redacting-pipe.js');
+  const { redactedSecrets } = await import('../../core/redactor.js');
+  return runChild(executable, args, keepColour(env), { output: redactingOutput(redactedSecrets(manifest, env)) });
 }
 
 /** Why the child's environment must not be used (a missing, invalid, insecure or unknown variable), or undefined. */
