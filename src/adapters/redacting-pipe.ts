@@ -31,11 +31,12 @@ export interface OutputStreams<T> {
 /**
  * A `runChild` output handler that redacts `secrets` (`NAME → value`; values under 6
  * characters are ignored) from each child it is given, to devsecrets' own stdout and stderr.
- * The forms are compiled once: a watch loop passes the same handler to every child it starts.
+ * The forms are compiled once, when the first child has been started, so that the 10–30 ms
+ * this takes overlap its start-up; a watch loop passes the same handler to every child.
  */
 export function redactingOutput(secrets: Readonly<Record<string, string>>): ChildOutput {
-  const redaction = new Redaction(secrets);
-  return (stdout, stderr) => pipeRedacted({ stdout, stderr }, redaction);
+  let redaction: Redaction | undefined;
+  return (stdout, stderr) => pipeRedacted({ stdout, stderr }, (redaction ??= new Redaction(secrets)));
 }
 
 /**

@@ -11,6 +11,7 @@
  * seen that begins some form, never more than the longest form less one byte. Everything
  * before it is final and handed out at once. When the source pauses, `flush` hands out the
  * tail too; if a form is then completed after all, the rest of it is still replaced.
+ * Each chunk is searched once, with the tail before it for a form that spans both.
  */
 import { ByteAutomaton } from './byte-automaton.js';
 import type { Manifest } from './manifest-model.js';
@@ -64,15 +65,17 @@ const EMPTY = Buffer.alloc(0);
 /** One output stream being redacted: bytes in through `write`, redacted bytes out, in order. */
 export class RedactingStream {
   readonly #redaction: Redaction;
-  #state = ByteAutomaton.START;
   /** Offset in the stream of the first byte not yet handed out. */
   #written = 0;
   /** Offset in the stream after the last byte received. */
   #received = 0;
   /** End of the last replacement handed out: a match starting before it was replaced or overlaps one that was. */
   #replacedUntil = 0;
-  /** The bytes from `#written` to `#received`. */
-  #held: Buffer = EMPTY;
+  /**
+   * The last bytes received, as many as a match may span less one (`longest - 1`): those
+   * held back, and before them some already handed out, in which a match may have begun.
+   */
+  #tail: Buffer = EMPTY;
   /** Matches found that may not be final yet: a longer one may begin at the same byte. */
   #found: Found[] = [];
 
@@ -82,58 +85,65 @@ export class RedactingStream {
 
   /** How many bytes are held back, waiting to tell whether they begin a secret. */
   get held(): number {
-    return this.#held.length;
+    return this.#received - this.#written;
   }
 
   /** Takes the next bytes of the stream; returns those that can be handed out now, redacted (possibly none). */
   write(chunk: Uint8Array): Buffer {
-    const { table, classOf, firstMatching } = this.#redaction.automaton;
-    let state = this.#state;
-    for (let index = 0; index < chunk.length; index += 1) {
-      state = table[state + classOf[chunk[index]!]!]!;
-      if (state >= firstMatching) this.#record(state, this.#received + index + 1);
+    const { automaton } = this.#redaction;
+    const tail = this.#tail;
+    const chunkAt = this.#received;
+    // Matches that begin in the tail and end in the chunk, then those wholly in the chunk: each once.
+    if (tail.length > 0) {
+      const seam = Buffer.concat([tail, chunk.subarray(0, automaton.longest - 1)]);
+      automaton.findAll(seam, (pattern, start, end) => {
+        if (start < tail.length && end > tail.length) this.#found.push({ start: chunkAt - tail.length + start, end: chunkAt - tail.length + end, pattern });
+      });
     }
-    this.#state = state;
+    automaton.findAll(chunk, (pattern, start, end) => this.#found.push({ start: chunkAt + start, end: chunkAt + end, pattern }));
     this.#received += chunk.length;
-    const data = this.#held.length === 0 ? chunk : Buffer.concat([this.#held, chunk]);
-    return this.#handOut(data, this.#received - this.#redaction.automaton.open(state));
+    const keep = Math.max(0, automaton.longest - 1);
+    const last = chunk.length >= keep ? chunk.subarray(chunk.length - keep) : Buffer.concat([tail, chunk]).subarray(-keep);
+    const out = this.#handOut(tail, chunk, this.#received - automaton.openEnd(last));
+    // A copy: the caller's chunk is not kept alive, nor changed under us.
+    this.#tail = Buffer.from(last);
+    return out;
   }
 
   /** Hands out everything held, redacted as far as the bytes received allow (the source paused or ended). */
   flush(): Buffer {
-    return this.#handOut(this.#held, this.#received);
-  }
-
-  #record(state: number, end: number): void {
-    for (const { pattern, length } of this.#redaction.automaton.ends(state)) this.#found.push({ start: end - length, end, pattern });
+    return this.#handOut(this.#tail, EMPTY, this.#received);
   }
 
   /**
-   * Writes out the bytes before `final` (no match can begin there any more), with the
-   * matches that begin before it replaced, and holds the rest. `data` holds the bytes from
-   * `#written` to `#received`.
+   * Hands out the bytes before `final` (no match can begin there any more), with the matches
+   * that begin before it replaced, and holds the rest. `tail` and `chunk` are the stream's
+   * last bytes, up to `#received`.
    */
-  #handOut(data: Uint8Array, final: number): Buffer {
-    const base = this.#written;
+  #handOut(tail: Uint8Array, chunk: Uint8Array, final: number): Buffer {
     const pieces: Uint8Array[] = [];
+    const start = this.#received - chunk.length - tail.length;
+    const bytes = (from: number, to: number): void => {
+      const split = this.#received - chunk.length;
+      if (from < split) pieces.push(tail.subarray(from - start, Math.min(to, split) - start));
+      if (to > split) pieces.push(chunk.subarray(Math.max(from, split) - split, to - split));
+    };
     if (this.#found.length > 0) {
       const decided = this.#found.filter((found) => found.start < final).sort((a, b) => a.start - b.start || b.end - a.end);
       this.#found = this.#found.filter((found) => found.start >= final);
       for (const found of decided) {
         if (found.end <= this.#written || found.start < this.#replacedUntil) continue;
         // A match that began in bytes already handed out by a flush: what is left of it is still hidden.
-        if (found.start > this.#written) pieces.push(data.subarray(this.#written - base, found.start - base));
+        if (found.start > this.#written) bytes(this.#written, found.start);
         pieces.push(this.#redaction.replacements[found.pattern]!);
         this.#written = found.end;
         this.#replacedUntil = found.end;
       }
     }
     if (this.#written < final) {
-      pieces.push(data.subarray(this.#written - base, final - base));
+      bytes(this.#written, final);
       this.#written = final;
     }
-    // A copy: the tail is at most the longest form, and the caller's chunk is not kept alive.
-    this.#held = this.#written < this.#received ? Buffer.from(data.subarray(this.#written - base)) : EMPTY;
     if (pieces.length === 1) return Buffer.from(pieces[0]!.buffer, pieces[0]!.byteOffset, pieces[0]!.byteLength);
     return pieces.length === 0 ? EMPTY : Buffer.concat(pieces);
   }

@@ -15,20 +15,22 @@ const redaction = new Redaction(SECRETS);
 
 /** The definition: every form of every secret, replaced leftmost first, longest at equal starts. */
 function reference(input: Buffer, secrets: Record<string, string> = SECRETS): Buffer {
-  const forms = Object.entries(secrets).flatMap(([name, value]) =>
-    secretForms(value, { whole: true, hex: true, minLength: MIN_REDACTED_LENGTH }).map((form) => ({ bytes: Buffer.from(form.text), name })));
-  const pieces: Buffer[] = [];
-  let at = 0;
-  while (at < input.length) {
-    const longest = forms.filter((form) => input.subarray(at, at + form.bytes.length).equals(form.bytes)).sort((a, b) => b.bytes.length - a.bytes.length)[0];
-    if (longest === undefined) {
-      pieces.push(input.subarray(at, at + 1));
-      at += 1;
-    } else {
-      pieces.push(Buffer.from(`[REDACTED:${longest.name}]`));
-      at += longest.bytes.length;
+  const occurrences: { start: number; end: number; name: string }[] = [];
+  for (const [name, value] of Object.entries(secrets)) {
+    for (const form of secretForms(value, { whole: true, hex: true, minLength: MIN_REDACTED_LENGTH })) {
+      const bytes = Buffer.from(form.text);
+      for (let at = input.indexOf(bytes); at !== -1; at = input.indexOf(bytes, at + 1)) occurrences.push({ start: at, end: at + bytes.length, name });
     }
   }
+  occurrences.sort((a, b) => a.start - b.start || b.end - a.end);
+  const pieces: Buffer[] = [];
+  let at = 0;
+  for (const occurrence of occurrences) {
+    if (occurrence.start < at) continue;
+    pieces.push(input.subarray(at, occurrence.start), Buffer.from(`[REDACTED:${occurrence.name}]`));
+    at = occurrence.end;
+  }
+  pieces.push(input.subarray(at));
   return Buffer.concat(pieces);
 }
 
@@ -50,6 +52,7 @@ function stream(input: Buffer, cuts: number[]): { output: Buffer; mostHeld: numb
 const formArb = fc.constantFrom(...Object.values(SECRETS).flatMap((value) => secretForms(value, { whole: true, hex: true }).map((form) => form.text)));
 const pieceArb = fc.oneof(
   fc.string({ maxLength: 12 }).map((text) => Buffer.from(text)),
+  fc.string({ minLength: 200, maxLength: 800 }).map((text) => Buffer.from(text)),
   fc.uint8Array({ maxLength: 12 }).map((bytes) => Buffer.from(bytes)),
   fc.constantFrom(Buffer.from([0]), Buffer.from([0xc3]), Buffer.from([0xff, 0xfe])),
   formArb.map((text) => Buffer.from(text)),
@@ -98,6 +101,17 @@ describe('RedactingStream', () => {
     }
   });
 
+  it('replaces every form cut in two at any byte, the longest included', () => {
+    for (const [name, value] of Object.entries(SECRETS)) {
+      for (const { text } of secretForms(value, { whole: true, hex: true, minLength: MIN_REDACTED_LENGTH })) {
+        for (let cut = 1; cut < text.length; cut += 1) {
+          const out = stream(Buffer.from(`a ${text} b`), [2 + cut]).output.toString();
+          expect(out, `${text} cut at ${cut}`).toBe(`a [REDACTED:${name}] b`);
+        }
+      }
+    }
+  });
+
   it('holds a tail only while it may begin a secret, and hands it out on flush', () => {
     const redacting = new RedactingStream(redaction);
     expect(redacting.write(Buffer.from('ready\n')).toString()).toBe('ready\n');
@@ -131,19 +145,45 @@ describe('redactedSecrets', () => {
 });
 
 describe('ByteAutomaton', () => {
-  it('reports every pattern that ends at a byte, longest first, and how much of a pattern the input may have begun', () => {
+  /** Every occurrence of every pattern, by trying each at each offset. */
+  function naive(patterns: Buffer[], bytes: Buffer): string[] {
+    const found: string[] = [];
+    patterns.forEach((pattern, index) => {
+      for (let at = bytes.indexOf(pattern); at !== -1; at = bytes.indexOf(pattern, at + 1)) found.push(`${index}:${at}-${at + pattern.length}`);
+    });
+    return found.sort();
+  }
+
+  function findAll(automaton: ByteAutomaton, bytes: Buffer): string[] {
+    const found: string[] = [];
+    automaton.findAll(bytes, (pattern, start, end) => found.push(`${pattern}:${start}-${end}`));
+    return found.sort();
+  }
+
+  it('finds every occurrence, overlapping ones included, and what the end may still begin', () => {
     const automaton = new ByteAutomaton([Buffer.from('she'), Buffer.from('he'), Buffer.from('hers')]);
-    let state = ByteAutomaton.START;
-    const seen: string[] = [];
-    for (const byte of Buffer.from('ushers')) {
-      state = automaton.table[state + automaton.classOf[byte]!]!;
-      if (state >= automaton.firstMatching) seen.push(automaton.ends(state).map((end) => `${end.pattern}:${end.length}`).join(','));
-    }
-    expect(seen).toEqual(['0:3,1:2', '2:4']);
+    expect(findAll(automaton, Buffer.from('ushers'))).toEqual(['0:1-4', '1:2-4', '2:2-6']);
     // "hers" is complete and cannot grow; its last "s" may begin "she".
-    expect(automaton.open(state)).toBe(1);
-    state = automaton.table[state + automaton.classOf['x'.charCodeAt(0)]!]!;
-    expect(automaton.open(state)).toBe(0);
+    expect(automaton.openEnd(Buffer.from('ushers'))).toBe(1);
+    expect(automaton.openEnd(Buffer.from('usherx'))).toBe(0);
+    expect(automaton.openEnd(Buffer.from('ush'))).toBe(2);
     expect(() => new ByteAutomaton([Buffer.alloc(0)])).toThrow(RangeError);
+  });
+
+  it.each([
+    { kind: 'sampled (every pattern 5 bytes or more, 512 bytes or more of input)', shortest: 5, size: 512 },
+    { kind: 'not sampled (a pattern under 5 bytes)', shortest: 1, size: 0 },
+  ])('finds what a naive search finds: $kind', ({ shortest, size }) => {
+    const patternArb = fc.uint8Array({ minLength: shortest, maxLength: 12 }).map((bytes) => Buffer.from(bytes));
+    fc.assert(fc.property(fc.array(patternArb, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { minLength: 1, maxLength: 40 }), fc.uint8Array({ minLength: size, maxLength: 2000 }), (patterns, plants, noise) => {
+      // The patterns planted in random bytes, so that they occur, and overlap.
+      const bytes = Buffer.from(noise);
+      for (const plant of plants) {
+        const pattern = patterns[plant % patterns.length]!;
+        pattern.copy(bytes, plant % Math.max(1, bytes.length));
+      }
+      const automaton = new ByteAutomaton(patterns);
+      expect(findAll(automaton, bytes)).toEqual(naive(patterns, bytes));
+    }), { numRuns: 300 });
   });
 });
