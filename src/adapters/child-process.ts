@@ -53,6 +53,7 @@ type Found =
  */
 export type ChildOutput = (stdout: Readable, stderr: Readable) => Promise<void>;
 
+/** How `runChild` connects the child, beyond what it always does. */
 export interface RunChildOptions {
   /** Where the child's stdout and stderr go instead of devsecrets' own, which it inherits otherwise. */
   output?: ChildOutput;

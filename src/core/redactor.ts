@@ -32,6 +32,7 @@ export function redactedSecrets(manifest: Manifest, env: Readonly<Record<string,
 
 /** The compiled forms of a set of secrets, shared by every stream that redacts them. */
 export class Redaction {
+  /** Every form of every secret, as one pattern each. */
   readonly automaton: ByteAutomaton;
   /** For each pattern of the automaton, what replaces it. */
   readonly replacements: readonly Buffer[];

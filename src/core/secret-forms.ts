@@ -12,6 +12,7 @@
  * not a form.
  */
 
+/** How a form was derived from the value. */
 export type SecretEncoding = 'verbatim' | 'base64' | 'base64url' | 'hex' | 'url-encoded';
 
 /** One form of one secret value. */
@@ -20,6 +21,7 @@ export interface SecretForm {
   text: string;
 }
 
+/** Which forms `secretForms` gives beyond those a search needs. */
 export interface SecretFormsOptions {
   /**
    * Also the whole value's base64 and base64url, with and without padding. A search finds
