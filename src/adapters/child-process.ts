@@ -48,10 +48,12 @@ type Found =
   | { kind: 'not-executable' };
 
 /**
- * Takes a child's stdout and stderr, as pipes, and writes them on (`run --redact`).
+ * Takes a child's stdout and stderr, as pipes, and writes them on (`run --redact`). It calls
+ * `brokenPipe` when where they go has gone away (`| head`): the child then gets SIGPIPE, as
+ * it would writing there itself.
  * @returns settles once all of both was written, or cannot be
  */
-export type ChildOutput = (stdout: Readable, stderr: Readable) => Promise<void>;
+export type ChildOutput = (stdout: Readable, stderr: Readable, brokenPipe: () => void) => Promise<void>;
 
 /** How `runChild` connects the child, beyond what it always does. */
 export interface RunChildOptions {
@@ -118,7 +120,7 @@ export async function runChild(command: string, args: readonly string[], env: Re
     const child = setpriv === undefined
       ? spawn(found.file, args, { argv0: command, env, stdio, shell: false })
       : spawn(setpriv, ['--pdeathsig', DEATH_SIGNAL, '--', command, ...args], { env, stdio, shell: false });
-    const written = options.output?.(child.stdout!, child.stderr!) ?? Promise.resolve();
+    const written = options.output?.(child.stdout!, child.stderr!, () => child.kill('SIGPIPE')) ?? Promise.resolve();
     const forward = async (signal: NodeJS.Signals): Promise<void> => {
       if (KEYBOARD_SIGNALS.has(signal) && child.pid !== undefined && (await terminalSignalled(child.pid))) return;
       child.kill(signal);

@@ -9,8 +9,8 @@
  *   progress line that merely ends like the start of one is not kept from the screen.
  * - stdout and stderr are relayed independently, each chunk in the order it arrives, so the
  *   two interleave as closely to the child's order as two pipes allow.
- * - When a destination goes away (`| head`), its source is closed: the child gets EPIPE or
- *   SIGPIPE on its next write, as it would writing there itself.
+ * - When a destination goes away (`| head`), the caller is told (`runChild` sends the child
+ *   SIGPIPE, as writing there itself would have) and the source is closed.
  *
  * The child's output then goes to a pipe, not to the terminal: `keepColour` tells it, by the
  * usual variables, to colour all the same (see its contract for why not a pseudo-terminal).
@@ -36,25 +36,32 @@ export interface OutputStreams<T> {
  */
 export function redactingOutput(secrets: Readonly<Record<string, string>>): ChildOutput {
   let redaction: Redaction | undefined;
-  return (stdout, stderr) => pipeRedacted({ stdout, stderr }, (redaction ??= new Redaction(secrets)));
+  return (stdout, stderr, brokenPipe) => pipeRedacted({ stdout, stderr }, (redaction ??= new Redaction(secrets)), { brokenPipe });
+}
+
+export interface PipeRedactedOptions {
+  /** Where the redacted output goes: devsecrets' own stdout and stderr by default. */
+  destinations?: OutputStreams<Writable>;
+  /** Called when a destination fails (a closed pipe), after which its source is closed. */
+  brokenPipe?: () => void;
 }
 
 /**
- * Relays `sources` to `destinations` (by default devsecrets' own stdout and stderr), each
- * through its own `RedactingStream`.
+ * Relays `sources` to their destinations, each through its own `RedactingStream`.
  *
  * @returns resolves when both sources have ended (or failed, or their destination went
  *   away) and everything was handed to the destinations; never rejects
  */
-export function pipeRedacted(
-  sources: OutputStreams<Readable>,
-  redaction: Redaction,
-  destinations: OutputStreams<Writable> = { stdout: process.stdout, stderr: process.stderr },
-): Promise<void> {
-  return Promise.all([relay(sources.stdout, destinations.stdout, redaction), relay(sources.stderr, destinations.stderr, redaction)]).then(() => undefined);
+export function pipeRedacted(sources: OutputStreams<Readable>, redaction: Redaction, options: PipeRedactedOptions = {}): Promise<void> {
+  const destinations = options.destinations ?? { stdout: process.stdout, stderr: process.stderr };
+  const brokenPipe = options.brokenPipe ?? ((): void => {});
+  return Promise.all([
+    relay(sources.stdout, destinations.stdout, redaction, brokenPipe),
+    relay(sources.stderr, destinations.stderr, redaction, brokenPipe),
+  ]).then(() => undefined);
 }
 
-function relay(source: Readable, destination: Writable, redaction: Redaction): Promise<void> {
+function relay(source: Readable, destination: Writable, redaction: Redaction, brokenPipe: () => void): Promise<void> {
   const redacting = new RedactingStream(redaction);
   let open = true;
   const write = (bytes: Buffer): void => {
@@ -71,7 +78,9 @@ function relay(source: Readable, destination: Writable, redaction: Redaction): P
   };
   return new Promise((resolve) => {
     const gone = (): void => {
+      if (!open) return;
       open = false;
+      brokenPipe();
       source.destroy();
     };
     const finish = (): void => {

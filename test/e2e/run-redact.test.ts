@@ -158,6 +158,15 @@ describe('devsecrets run --redact', () => {
     expect(project.run(['run', '--redact', '--', 'no-such-command-here']).code).toBe(127);
   });
 
+  it('gives the child SIGPIPE when its output is no longer read, as a plain run does (| head)', async () => {
+    const started = project.start(['run', '--redact', '--', 'yes']);
+    const ended = waitForExit(started);
+    await waitForOutput(started, 'y\n');
+    started.stdout.destroy();
+
+    expect((await ended).code).toBe(141);
+  });
+
   it('stays the child\'s parent, even where a plain run becomes the child', async () => {
     const started = project.start(['run', '--redact', '--', 'node', 'ppid.js']);
     const result = await waitForExit(started);
