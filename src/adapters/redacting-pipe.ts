@@ -22,7 +22,7 @@ import type { ChildOutput } from './child-process.js';
 /** How long a stream may be silent before the bytes held back are written anyway. */
 export const IDLE_FLUSH_MS = 50;
 
-/** Where the child's output streams come from, or go to. */
+/** A child's two output streams. */
 export interface OutputStreams<T> {
   stdout: T;
   stderr: T;
@@ -36,28 +36,21 @@ export interface OutputStreams<T> {
  */
 export function redactingOutput(secrets: Readonly<Record<string, string>>): ChildOutput {
   let redaction: Redaction | undefined;
-  return (stdout, stderr, brokenPipe) => pipeRedacted({ stdout, stderr }, (redaction ??= new Redaction(secrets)), { brokenPipe });
-}
-
-export interface PipeRedactedOptions {
-  /** Where the redacted output goes: devsecrets' own stdout and stderr by default. */
-  destinations?: OutputStreams<Writable>;
-  /** Called when a destination fails (a closed pipe), after which its source is closed. */
-  brokenPipe?: () => void;
+  return (stdout, stderr, brokenPipe) => pipeRedacted({ stdout, stderr }, (redaction ??= new Redaction(secrets)), brokenPipe);
 }
 
 /**
- * Relays `sources` to their destinations, each through its own `RedactingStream`.
+ * Relays `sources` to devsecrets' own stdout and stderr, each through its own
+ * `RedactingStream`. `brokenPipe` is called when one of those fails (a closed pipe), after
+ * which its source is closed.
  *
  * @returns resolves when both sources have ended (or failed, or their destination went
- *   away) and everything was handed to the destinations; never rejects
+ *   away) and everything was handed on; never rejects
  */
-export function pipeRedacted(sources: OutputStreams<Readable>, redaction: Redaction, options: PipeRedactedOptions = {}): Promise<void> {
-  const destinations = options.destinations ?? { stdout: process.stdout, stderr: process.stderr };
-  const brokenPipe = options.brokenPipe ?? ((): void => {});
+export function pipeRedacted(sources: OutputStreams<Readable>, redaction: Redaction, brokenPipe: () => void = () => {}): Promise<void> {
   return Promise.all([
-    relay(sources.stdout, destinations.stdout, redaction, brokenPipe),
-    relay(sources.stderr, destinations.stderr, redaction, brokenPipe),
+    relay(sources.stdout, process.stdout, redaction, brokenPipe),
+    relay(sources.stderr, process.stderr, redaction, brokenPipe),
   ]).then(() => undefined);
 }
 
