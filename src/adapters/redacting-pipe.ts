@@ -23,9 +23,9 @@ import type { ChildOutput } from './child-process.js';
 export const IDLE_FLUSH_MS = 50;
 
 /** A child's two output streams. */
-export interface OutputStreams<T> {
-  stdout: T;
-  stderr: T;
+export interface ChildStreams {
+  stdout: Readable;
+  stderr: Readable;
 }
 
 /**
@@ -47,7 +47,7 @@ export function redactingOutput(secrets: Readonly<Record<string, string>>): Chil
  * @returns resolves when both sources have ended (or failed, or their destination went
  *   away) and everything was handed on; never rejects
  */
-export function pipeRedacted(sources: OutputStreams<Readable>, redaction: Redaction, brokenPipe: () => void = () => {}): Promise<void> {
+export function pipeRedacted(sources: ChildStreams, redaction: Redaction, brokenPipe: () => void = () => {}): Promise<void> {
   return Promise.all([
     relay(sources.stdout, process.stdout, redaction, brokenPipe),
     relay(sources.stderr, process.stderr, redaction, brokenPipe),
