@@ -17,6 +17,8 @@
  */
 import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+import type { StdioOptions } from 'node:child_process';
 
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 // What a terminal sends, on a key, to its whole foreground process group.
@@ -46,6 +48,20 @@ type Found =
   | { kind: 'found'; file: string }
   | { kind: 'not-found' }
   | { kind: 'not-executable' };
+
+/**
+ * Takes a child's stdout and stderr, as pipes, and writes them on (`run --redact`). It calls
+ * `brokenPipe` when where they go has gone away (`| head`): the child then gets SIGPIPE, as
+ * it would writing there itself.
+ * @returns settles once all of both was written, or cannot be
+ */
+export type ChildOutput = (stdout: Readable, stderr: Readable, brokenPipe: () => void) => Promise<void>;
+
+/** How `runChild` connects the child, beyond what it always does. */
+export interface RunChildOptions {
+  /** Where the child's stdout and stderr go instead of devsecrets' own, which it inherits otherwise. */
+  output?: ChildOutput;
+}
 
 type ProcessExecve = (file: string, args: readonly string[], env: Record<string, string>) => never;
 
@@ -80,6 +96,8 @@ export function execChild(command: string, args: readonly string[], env: Record<
 export interface SpawnedChild {
   /** Undefined when it never started; `outcome` then says why. */
   pid: number | undefined;
+  /** Resolves when the child has exited (its output may still be on its way). */
+  exited: Promise<void>;
   /** How it ended (its status, 128+N on signal N), or that it was not found or not executable; never rejects. */
   outcome: Promise<ChildOutcome>;
   /** Sends `signal` to the child unless it has ended (so never to a reused pid). @returns whether it was sent */
@@ -96,11 +114,16 @@ export interface SpawnedChild {
  * On Linux, where util-linux `setpriv` knows `--pdeathsig`, the child gets SIGTERM when
  * devsecrets dies, even of SIGKILL; without it, such a child lives on.
  *
+ * With `options.output`, the child's stdout and stderr are pipes handed to it (stdin is
+ * still inherited), and the outcome comes once the child has exited and its output was
+ * written, which lasts as long as anything holds the pipes open: a program the child left
+ * running in the background, as in a shell pipeline.
+ *
  * @returns how the child ended (its status, 128+N on signal N), or that the command was not
  *   found or not executable; never rejects
  */
-export async function runChild(command: string, args: readonly string[], env: Record<string, string>): Promise<ChildOutcome> {
-  const child = await spawnChild(command, args, env);
+export async function runChild(command: string, args: readonly string[], env: Record<string, string>, options: RunChildOptions = {}): Promise<ChildOutcome> {
+  const child = await spawnChild(command, args, env, options);
   if (child.pid === undefined) return child.outcome;
   const pid = child.pid;
   const forward = async (signal: NodeJS.Signals): Promise<void> => {
@@ -108,33 +131,37 @@ export async function runChild(command: string, args: readonly string[], env: Re
     child.kill(signal);
   };
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
-  try {
-    return await child.outcome;
-  } finally {
+  // With the child gone there is no one to forward to: a signal during what is left of its
+  // output (a background program of its own may hold the pipes) ends devsecrets.
+  void child.exited.then(() => {
     for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
-  }
+  });
+  return child.outcome;
 }
 
 /**
  * Spawns `command` as {@link runChild} does (looked up like execvp(3), exactly `env`, stdio
- * inherited, dying with devsecrets where `setpriv` allows) and hands it back at once, for a
- * caller that decides itself which signals reach the child (`run --watch`). The child stays
- * in devsecrets' process group, so it keeps the terminal: it reads it and gets its keys.
+ * inherited or, with `options.output`, stdout and stderr piped to it, dying with devsecrets
+ * where `setpriv` allows) and hands it back at once, for a caller that decides itself which
+ * signals reach the child (`run --watch`). The child stays in devsecrets' process group, so
+ * it keeps the terminal: it reads it and gets its keys.
  *
  * @returns the child; a command that is not found or not executable gets no pid, and its
  *   outcome says so. Never rejects.
  */
-export async function spawnChild(command: string, args: readonly string[], env: Record<string, string>): Promise<SpawnedChild> {
+export async function spawnChild(command: string, args: readonly string[], env: Record<string, string>, options: RunChildOptions = {}): Promise<SpawnedChild> {
   const found = findCommand(command, env);
-  if (found.kind !== 'found') return { pid: undefined, outcome: Promise.resolve(found), kill: () => false };
+  if (found.kind !== 'found') return { pid: undefined, exited: Promise.resolve(), outcome: Promise.resolve(found), kill: () => false };
   // setpriv looks the command up again, on the same PATH, so that argv[0] stays as given.
   const setpriv = deathSignalWrapper();
   // Loaded only here: a run that becomes its child never needs it, and loading it costs about 2 ms.
   const { spawn } = await import('node:child_process');
+  const stdio: StdioOptions = options.output === undefined ? 'inherit' : ['inherit', 'pipe', 'pipe'];
   const child = setpriv === undefined
-    ? spawn(found.file, args, { argv0: command, env, stdio: 'inherit', shell: false })
-    : spawn(setpriv, ['--pdeathsig', DEATH_SIGNAL, '--', command, ...args], { env, stdio: 'inherit', shell: false });
-  const outcome = new Promise<ChildOutcome>((resolvePromise) => {
+    ? spawn(found.file, args, { argv0: command, env, stdio, shell: false })
+    : spawn(setpriv, ['--pdeathsig', DEATH_SIGNAL, '--', command, ...args], { env, stdio, shell: false });
+  const written = options.output?.(child.stdout!, child.stderr!, () => child.kill('SIGPIPE')) ?? Promise.resolve();
+  const exited = new Promise<ChildOutcome>((resolvePromise) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') resolvePromise({ kind: 'not-found' });
       else if (error.code === 'EACCES' || error.code === 'ENOEXEC') resolvePromise({ kind: 'not-executable' });
@@ -145,7 +172,12 @@ export async function spawnChild(command: string, args: readonly string[], env: 
       resolvePromise({ kind: 'exited', status: code ?? 128 + (number ?? 0) });
     });
   });
-  return { pid: child.pid, outcome, kill: (signal) => child.kill(signal) };
+  // The outcome waits for the output to be written too: it lasts as long as anything holds the pipes.
+  const outcome = exited.then(async (result) => {
+    await written;
+    return result;
+  });
+  return { pid: child.pid, exited: exited.then(() => undefined), outcome, kill: (signal) => child.kill(signal) };
 }
 
 /**

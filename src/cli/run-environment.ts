@@ -19,6 +19,8 @@ import type { Output } from './output.js';
 
 /** The flags that shape the child's environment. */
 export interface RunEnvironmentOptions {
+  /** The child's output through a redacting pipe (`--redact`): never exec. */
+  redact?: boolean;
   preferEnv?: boolean;
   isolate?: boolean;
   ephemeral?: boolean;
@@ -31,6 +33,7 @@ export interface RunEnvironment {
   manifestPath: string;
   /** The project root: the manifest's folder. */
   root: string;
+  manifest: Manifest;
   child: ChildEnv;
   /** Manifest variables the child receives: what the audit entry names. */
   used: string[];
@@ -73,7 +76,7 @@ export async function prepareRunEnvironment(context: CommandContext, executable:
     isolate: options.isolate === true,
   });
   const used = Object.keys(manifest.vars).filter((name) => child.env[name] !== undefined);
-  const environment: RunEnvironment = { manifestPath: file.path, root: file.root, child, used, ...(store ? { store } : {}) };
+  const environment: RunEnvironment = { manifestPath: file.path, root: file.root, manifest, child, used, ...(store ? { store } : {}) };
   // The stamp vouches for the store's values only, not for one inherited in place of a missing optional value.
   const refused = refusal ?? (checked && child.fromEnv.length === 0 ? undefined : await valuesRefusal(manifest, child));
   if (refused !== undefined) {

@@ -9,6 +9,7 @@ import type { RunOptions } from './commands/run.js';
 export const RUN_FLAGS = {
   '--prefer-env': ['preferEnv', 'inherited values win over the store'],
   '--isolate': ['isolate', 'pass only manifest variables and the essentials (PATH, HOME, …)'],
+  '--redact': ['redact', 'replace secret values (and their base64, hex, URL-encoded forms) in the output with [REDACTED:NAME]'],
   '--ephemeral': ['ephemeral', 'no store: fresh fakes generated in memory for this run (CI)'],
   '--allow-expired': ['allowExpired', 'run even though the store expired (emergencies only)'],
 } as const satisfies Record<string, readonly [keyof RunOptions, string]>;

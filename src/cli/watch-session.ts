@@ -238,7 +238,8 @@ export class WatchSession {
   /** Spawns the child with `environment` and records it; when it cannot start, the first ends devsecrets. */
   private async start(environment: RunEnvironment, first: boolean): Promise<void> {
     this.stopInput?.();
-    const child = await spawnChild(this.executable, this.args, environment.child.env);
+    const launch = this.options.redact === true ? (await import('./redaction.js')).redactedLaunch(environment) : { env: environment.child.env, options: {} };
+    const child = await spawnChild(this.executable, this.args, launch.env, launch.options);
     if (child.pid === undefined) {
       const status = childStatus(this.output, await child.outcome, this.executable);
       if (!first) {

@@ -174,6 +174,21 @@ async function stop(session: Session): Promise<RunResult> {
 }
 
 describe('devsecrets run --watch', () => {
+  it('with --redact, redacts every child\'s output, the restarted one\'s with its new secret', async () => {
+    const project = setupProject();
+    writeFileSync(project.path('leaky.js'), "process.stdout.write('key=' + process.env.API_KEY + '\\n'); setInterval(() => {}, 1000);\n");
+    const session = follow(project.start(['run', '--watch', '--redact', '--', 'node', 'leaky.js']));
+    await session.until(({ stdout }) => stdout.includes('key='), 'the first child');
+
+    const second = 'sk_test_SECONDsecondSECONDsecond';
+    expect(project.run(['set', 'API_KEY', second]).code).toBe(0);
+    await session.until(({ stdout }) => stdout.split('key=').length === 3, 'the restarted child');
+
+    expect(session.stdout()).toBe('key=[REDACTED:API_KEY]\nkey=[REDACTED:API_KEY]\n');
+    const result = await stop(session);
+    expect(result.stdout).not.toContain(second);
+  });
+
   it('restarts the child with the new value when a set changes it, naming the variable and never a value', async () => {
     const project = setupProject();
     const session = await startWatching(project);

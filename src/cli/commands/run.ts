@@ -1,4 +1,4 @@
-/** `devsecrets run [--prefer-env] [--isolate] [--ephemeral] [--allow-expired] -- CMD [ARGS...]` */
+/** `devsecrets run [--redact] [--prefer-env] [--isolate] [--ephemeral] [--allow-expired] -- CMD [ARGS...]` */
 import { canExecChild, execChild, runChild, type ChildOutcome } from '../../adapters/child-process.js';
 import type { CommandContext } from '../context.js';
 import { childStatus, prepareRunEnvironment, recordRun, reportInherited, type RunEnvironmentOptions } from '../run-environment.js';
@@ -8,7 +8,8 @@ export type RunOptions = RunEnvironmentOptions;
 
 /**
  * Runs `command` with the environment {@link prepareRunEnvironment} builds: where Node has
- * `process.execve`, by becoming it; otherwise by spawning it and staying beside it.
+ * `process.execve` and no `--redact`, by becoming it; otherwise by spawning it and staying
+ * beside it (with `--redact`, its output through a redacting pipe).
  * @returns the child's exit status (128+N when signal N ended it), 127 when the command is
  *   not found, 126 when it cannot be executed
  * @throws DevsecretsError when the environment is refused, before anything starts
@@ -19,7 +20,7 @@ export default async function run(context: CommandContext, command: string[], op
   reportInherited(context.output, environment.child);
 
   let outcome: ChildOutcome;
-  if (canExecChild()) {
+  if (options.redact !== true && canExecChild()) {
     // Becoming the child: nothing of ours runs afterwards, so the entry is written and what
     // was said has reached stderr first, and stdio is left as the child expects it.
     await recordRun(context, environment, executable);
@@ -28,7 +29,8 @@ export default async function run(context: CommandContext, command: string[], op
   } else {
     // Spawned first: the audit entry is then written while the child starts, on the other
     // core, so the log costs `run` next to no start-up time.
-    const running = runChild(executable, args, environment.child.env);
+    const launch = options.redact === true ? (await import('../redaction.js')).redactedLaunch(environment) : { env: environment.child.env, options: {} };
+    const running = runChild(executable, args, launch.env, launch.options);
     await recordRun(context, environment, executable);
     outcome = await running;
   }

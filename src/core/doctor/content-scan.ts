@@ -2,19 +2,13 @@
  * Finding secrets in file contents: the store's secret values, verbatim or encoded, and
  * live-credential formats. Pure: the adapters read the files and hand each text in.
  *
- * Encoded forms are searched as plain substrings, so one `indexOf` per form and file does
- * the work. A value embedded in a longer base64 text may start at any of the three byte
- * positions of a base64 group; the characters of the groups it fully covers are the same
- * whatever surrounds it, so each alignment contributes the encoding of the value with 0, 1
- * or 2 leading bytes dropped, cut to whole groups (no padding). URL-encoded forms are those
- * of the common encoders — `encodeURIComponent`, `encodeURI`, Python's `quote` (which keeps
- * `/`), a strict RFC 3986 component, and one that keeps `/` and `:` as URLs in config often
- * do — each with upper- and lowercase hex digits. Base64 wrapped over several lines (MIME,
- * PEM bodies) is not searched. Values shorter than 8 characters are not searched: they
- * would match too much.
+ * Encoded forms (see `secretForms`: base64 and base64url at every alignment, URL-encoded by
+ * the common encoders) are searched as plain substrings, so one `indexOf` per form and file
+ * does the work. Values shorter than 8 characters are not searched: they would match too much.
  */
 import { findLiveCredential, PRIVATE_KEY_PEM } from '../insecure.js';
 import type { Manifest } from '../manifest-model.js';
+import { secretForms, type SecretEncoding } from '../secret-forms.js';
 import type { StoreDocument } from '../store-document.js';
 
 /** Shorter secret values are not searched for. */
@@ -23,7 +17,8 @@ export const MIN_LEAK_LENGTH = 8;
 /** The marker that exempts one line from content checks. */
 export const ALLOW_MARKER = 'devsecrets:allow';
 
-export type LeakEncoding = 'verbatim' | 'base64' | 'base64url' | 'url-encoded';
+/** The forms searched in files: hex is not one of them. */
+export type LeakEncoding = Exclude<SecretEncoding, 'hex'>;
 
 /** One form of one secret value to look for. */
 export interface Needle {
@@ -51,47 +46,9 @@ export function leakNeedles(secrets: Readonly<Record<string, string>>): Needle[]
   const needles: Needle[] = [];
   for (const [name, value] of Object.entries(secrets)) {
     if (value.length < MIN_LEAK_LENGTH) continue;
-    const seen = new Set<string>();
-    const add = (encoding: LeakEncoding, text: string): void => {
-      if (seen.has(text)) return;
-      seen.add(text);
-      needles.push({ var: name, encoding, text });
-    };
-    add('verbatim', value);
-    const bytes = Buffer.from(value, 'utf8');
-    for (let skip = 0; skip < 3; skip += 1) {
-      const whole = bytes.subarray(skip, skip + Math.floor((bytes.length - skip) / 3) * 3);
-      add('base64', whole.toString('base64'));
-      add('base64url', whole.toString('base64url'));
-    }
-    for (const kept of URL_KEPT) {
-      const encoded = percentEncode(value, kept);
-      add('url-encoded', encoded);
-      add('url-encoded', encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
-    }
+    for (const form of secretForms(value)) needles.push({ var: name, encoding: form.encoding as LeakEncoding, text: form.text });
   }
   return needles;
-}
-
-/** RFC 3986's unreserved characters, which no encoder escapes. */
-const UNRESERVED = 'A-Za-z0-9\\-._~';
-/** The characters each common encoder leaves as they are. */
-const URL_KEPT: readonly RegExp[] = [
-  new RegExp(`[${UNRESERVED}!*'()]`), // encodeURIComponent
-  new RegExp(`[${UNRESERVED}!*'();,/?:@&=+$#]`), // encodeURI
-  new RegExp(`[${UNRESERVED}]`), // a strict component, Python's quote(safe='')
-  new RegExp(`[${UNRESERVED}/]`), // Python's quote
-  new RegExp(`[${UNRESERVED}/:]`), // a URL kept readable: scheme and path separators as they are
-];
-
-/** `text` with every character `kept` does not match percent-encoded as UTF-8, in uppercase hex. */
-function percentEncode(text: string, kept: RegExp): string {
-  let encoded = '';
-  for (const char of text) {
-    if (kept.test(char)) encoded += char;
-    else for (const byte of Buffer.from(char, 'utf8')) encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return encoded;
 }
 
 /**
