@@ -75,10 +75,13 @@ export function watchFiles(options: WatchOptions): FileWatcher {
     atomic: true,
     awaitWriteFinish: false,
     // A single file's folder is watched, and the folders on the way to it (the store's, inside
-    // the manifest's), but nothing else in them.
+    // the manifest's), but nothing else in them. A folder found at a single file's path is not
+    // watched either: chokidar would track it as a folder, and then miss it turning back into a
+    // file whenever its folder is read only after both changes (seen on a loaded machine).
     ignored: (path, stats) => {
       const absolute = resolve(path);
       const kind = stats === undefined ? 'unknown' : stats.isDirectory() ? 'folder' : 'file';
+      if (kind === 'folder' && files.has(absolute)) return true;
       const towardsFile = kind !== 'file' && (folders.has(absolute) || [...files].some((file) => inside(file, absolute)));
       return !(files.has(absolute) || towardsFile || admitted(absolute, kind));
     },
