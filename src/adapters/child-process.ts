@@ -19,6 +19,7 @@ import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, 
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { StdioOptions } from 'node:child_process';
+import { procStatFields } from './proc-stat.js';
 
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 // What a terminal sends, on a key, to its whole foreground process group.
@@ -296,15 +297,8 @@ async function terminalSignalled(childPid: number): Promise<boolean> {
   return self.group === self.foreground && processGroups(String(childPid))?.group === self.foreground;
 }
 
-/** A process's group and its terminal's foreground group (-1 without a terminal), from /proc/PID/stat. */
+/** A process's group and its terminal's foreground group (-1 without a terminal). */
 function processGroups(pid: string): { group: string; foreground: string } | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch {
-    return undefined;
-  }
-  // After the command name, which may hold spaces and parentheses: state ppid pgrp session tty_nr tpgid …
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { group: fields[2]!, foreground: fields[5]! };
+  const fields = procStatFields(pid);
+  return fields === undefined ? undefined : { group: fields[2]!, foreground: fields[5]! };
 }

@@ -17,8 +17,9 @@
  * an unrelated process in the meantime is left alone (without /proc the check is skipped).
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import type { ChildOutcome, SpawnedChild } from './child-process.js';
+import { procStatFields } from './proc-stat.js';
 
 /** How often the descendants of an ended child are looked at until they are gone. */
 const POLL_MS = 20;
@@ -119,15 +120,8 @@ function processTable(): ProcessEntry[] {
 
 /** A process from /proc/PID/stat, unless it is gone or a zombie. */
 function procEntry(pid: string): ProcessEntry | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch {
-    return undefined;
-  }
-  // After the command name, which may hold spaces and parentheses: state ppid … starttime (field 22).
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
+  const fields = procStatFields(pid);
+  if (fields === undefined || fields[0] === 'Z' || fields[0] === 'X') return undefined;
   return { pid: Number(pid), ppid: Number(fields[1]), start: fields[19] ?? '' };
 }
 
