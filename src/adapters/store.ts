@@ -78,20 +78,18 @@ function openCiphertext(ciphertext: Uint8Array, root: string, meta: StoreMeta, i
     });
   }
   // A store of the earlier format proves its writer by the identity-key stanza it was sealed with.
-  const trust = authenticated || (legacy && sealedByIdentity) ? generationTrust(document, recordedGeneration(env, meta.storeId, root)) : 'unauthenticated';
-  if (trust !== 'authenticated' && options.adopt !== true) throw untrusted(trust, document, env, meta.storeId, root);
+  const proven = authenticated || (legacy && sealedByIdentity);
+  const recorded = proven ? recordedGeneration(env, meta.storeId, root) : undefined;
+  const trust: StoreTrust = !proven ? 'unauthenticated' : recorded !== undefined && document.generation < recorded ? 'rolled-back' : 'authenticated';
+  if (trust !== 'authenticated' && options.adopt !== true) throw untrusted(trust, document.generation, recorded);
   return { meta, document, trust };
 }
 
-function generationTrust(document: StoreDocument, recorded: number | undefined): StoreTrust {
-  return recorded !== undefined && document.generation < recorded ? 'rolled-back' : 'authenticated';
-}
-
-function untrusted(trust: StoreTrust, document: StoreDocument, env: NodeJS.ProcessEnv, storeId: string, root: string): DevsecretsError {
+function untrusted(trust: StoreTrust, generation: number, recorded: number | undefined): DevsecretsError {
   if (trust === 'rolled-back') {
     return new DevsecretsError(
       'STORE_ROLLED_BACK',
-      `store is an older copy (generation ${document.generation}) than the last one devsecrets wrote here (generation ${recordedGeneration(env, storeId, root)})`,
+      `store is an older copy (generation ${generation}) than the last one devsecrets wrote here (generation ${recorded})`,
       { hint: 'put the newest .devsecrets/store.age back; if this older copy is the one you want, devsecrets sync --adopt shows what it holds and accepts it' },
     );
   }
