@@ -15,6 +15,7 @@ import { readStoreFile, readStoreMeta, storePaths, withStoreLock, writeStoreMeta
 import { recordedGeneration, recordGeneration } from './store-generation.js';
 import { writeFileAtomic } from './fs-safe.js';
 import { appendAudit } from './audit-log.js';
+import { failpoint } from './failpoint.js';
 import type { AuditEvent } from '../core/audit.js';
 
 /**
@@ -118,6 +119,7 @@ export async function saveStore(manifest: Manifest, document: StoreDocument, ide
   const ciphertext = await encrypt(sealed, identities.map(recipientOf));
   sealed.fill(0);
   await writeFileAtomic(storePaths(manifest.root).store, ciphertext, 0o600);
+  failpoint('save:store-written');
   await recordGeneration(env, document.storeId, manifest.root, document.generation);
 }
 

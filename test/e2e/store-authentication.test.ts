@@ -168,6 +168,17 @@ describe('an older copy of the store put back', () => {
     }
   });
 
+  it('is not what a save killed after writing the store, before recording its generation, leaves', () => {
+    const project = initialised();
+    const killed = project.run(['set', 'LOG_LEVEL', 'warn'], { env: { DEVSECRETS_FAILPOINT: 'save:store-written' } });
+    expect(killed.code).toBe(128 + 9);
+
+    // The record is behind the store, not ahead of it: the store opens, and the next save moves past both.
+    expect(project.run(['get', 'LOG_LEVEL']).stdout).toBe('warn\n');
+    expect(project.run(['set', 'LOG_LEVEL', 'error']).code).toBe(0);
+    expect(project.run(['get', 'LOG_LEVEL']).stdout).toBe('error\n');
+  });
+
   it('leaves no generation record behind once the store is destroyed', () => {
     const project = initialised();
     const folder = `${project.devsecretsHome}/generations`;
