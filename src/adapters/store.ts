@@ -8,7 +8,7 @@
  */
 import { DevsecretsError } from '../core/errors.js';
 import type { Manifest } from '../core/manifest-model.js';
-import { openStoreDocument, sealStoreDocument, type StoreDocument } from '../core/store-document.js';
+import { openStoreDocument, sealStoreDocument, type OpenedDocument, type StoreDocument } from '../core/store-document.js';
 import { decrypt, deriveIdentityKey, encrypt, recipientOf } from './age-cipher.js';
 import { loadIdentity } from './identity.js';
 import { readStoreFile, readStoreMeta, storePaths, withStoreLock, writeStoreMeta, type StoreMeta } from './store-files.js';
@@ -71,8 +71,15 @@ export async function openStoreAs(root: string, meta: StoreMeta, identity: strin
 
 function openCiphertext(ciphertext: Uint8Array, root: string, meta: StoreMeta, identity: string, env: NodeJS.ProcessEnv, options: OpenStoreOptions): OpenedStore {
   const { plaintext, sealedByIdentity } = decrypt(ciphertext, identity, meta.recipient);
-  const { document, authenticated, legacy } = openStoreDocument(plaintext, documentKey(identity, meta.storeId));
-  plaintext.fill(0);
+  const key = documentKey(identity, meta.storeId);
+  let opened: OpenedDocument;
+  try {
+    opened = openStoreDocument(plaintext, key);
+  } finally {
+    key.fill(0);
+    plaintext.fill(0);
+  }
+  const { document, authenticated, legacy } = opened;
   if (document.storeId !== meta.storeId) {
     throw new DevsecretsError('STORE_UNREADABLE', 'store and its metadata belong to different stores', {
       hint: 'restore .devsecrets/ from one piece, or start over with devsecrets init --force',
@@ -99,7 +106,10 @@ function untrusted(trust: StoreTrust, generation: number, recorded: number | und
   });
 }
 
-/** The key of a store's document MACs: derived from its identity, so no one else can make one. */
+/**
+ * The key of a store's document MACs: derived from its identity, so no one else can make one.
+ * Whoever holds it can forge an authenticated store, so callers zero it once used, as age-cipher does the identity's secret bytes.
+ */
 function documentKey(identity: string, storeId: string): Buffer {
   return deriveIdentityKey(identity, storeId, 'devsecrets/v2 store document');
 }
@@ -115,7 +125,9 @@ export async function saveStore(manifest: Manifest, document: StoreDocument, ide
   const { stampDocument } = await import('../core/store-stamp.js');
   stampDocument(document, manifest);
   document.generation = Math.max(document.generation, recordedGeneration(env, document.storeId, manifest.root) ?? 0) + 1;
-  const sealed = sealStoreDocument(document, identities.map((identity) => documentKey(identity, document.storeId)));
+  const keys = identities.map((identity) => documentKey(identity, document.storeId));
+  const sealed = sealStoreDocument(document, keys);
+  for (const key of keys) key.fill(0);
   const ciphertext = await encrypt(sealed, identities.map(recipientOf));
   sealed.fill(0);
   await writeFileAtomic(storePaths(manifest.root).store, ciphertext, 0o600);
