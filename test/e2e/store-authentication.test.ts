@@ -186,6 +186,16 @@ describe('an older copy of the store put back', () => {
     expect(project.run(['destroy', '--yes']).code).toBe(0);
     expect(existsSync(folder) ? readdirSync(folder) : []).toHaveLength(0);
   });
+
+  it('keeps only the new store\'s generation record once init --force replaced the store', () => {
+    const project = initialised();
+    const folder = `${project.devsecretsHome}/generations`;
+    const replaced = readdirSync(folder);
+    expect(project.run(['init', '--force']).code).toBe(0);
+    const records = readdirSync(folder);
+    expect(records).toHaveLength(1);
+    expect(records).not.toEqual(replaced);
+  });
 });
 
 describe.skipIf(!hasAge)('a store of an earlier devsecrets (identity-key stanza, format 1)', () => {
