@@ -105,6 +105,8 @@ export async function createStore(manifest: Manifest, env: NodeJS.ProcessEnv, op
     if (previous !== undefined && hasIdentity && existingExplicitIdentity(env) === undefined) {
       await removeIdentity(previous.storeId, previous.identity, env);
     }
+    // The replaced store's generation record guards nothing any more (its store id is gone).
+    if (previous !== undefined) removeGenerationRecord(env, previous.storeId, root);
     return { status: 'created', meta, document, identity };
   });
 }

@@ -8,13 +8,14 @@
  */
 import { DevsecretsError } from '../core/errors.js';
 import type { Manifest } from '../core/manifest-model.js';
-import { openStoreDocument, sealStoreDocument, type StoreDocument } from '../core/store-document.js';
+import { openStoreDocument, sealStoreDocument, type OpenedDocument, type StoreDocument } from '../core/store-document.js';
 import { decrypt, deriveIdentityKey, encrypt, recipientOf } from './age-cipher.js';
 import { loadIdentity } from './identity.js';
 import { readStoreFile, readStoreMeta, storePaths, withStoreLock, writeStoreMeta, type StoreMeta } from './store-files.js';
 import { recordedGeneration, recordGeneration } from './store-generation.js';
 import { writeFileAtomic } from './fs-safe.js';
 import { appendAudit } from './audit-log.js';
+import { failpoint } from './failpoint.js';
 import type { AuditEvent } from '../core/audit.js';
 
 /**
@@ -70,28 +71,33 @@ export async function openStoreAs(root: string, meta: StoreMeta, identity: strin
 
 function openCiphertext(ciphertext: Uint8Array, root: string, meta: StoreMeta, identity: string, env: NodeJS.ProcessEnv, options: OpenStoreOptions): OpenedStore {
   const { plaintext, sealedByIdentity } = decrypt(ciphertext, identity, meta.recipient);
-  const { document, authenticated, legacy } = openStoreDocument(plaintext, documentKey(identity, meta.storeId));
-  plaintext.fill(0);
+  const key = documentKey(identity, meta.storeId);
+  let opened: OpenedDocument;
+  try {
+    opened = openStoreDocument(plaintext, key);
+  } finally {
+    key.fill(0);
+    plaintext.fill(0);
+  }
+  const { document, authenticated, legacy } = opened;
   if (document.storeId !== meta.storeId) {
     throw new DevsecretsError('STORE_UNREADABLE', 'store and its metadata belong to different stores', {
       hint: 'restore .devsecrets/ from one piece, or start over with devsecrets init --force',
     });
   }
   // A store of the earlier format proves its writer by the identity-key stanza it was sealed with.
-  const trust = authenticated || (legacy && sealedByIdentity) ? generationTrust(document, recordedGeneration(env, meta.storeId, root)) : 'unauthenticated';
-  if (trust !== 'authenticated' && options.adopt !== true) throw untrusted(trust, document, env, meta.storeId, root);
+  const proven = authenticated || (legacy && sealedByIdentity);
+  const recorded = proven ? recordedGeneration(env, meta.storeId, root) : undefined;
+  const trust: StoreTrust = !proven ? 'unauthenticated' : recorded !== undefined && document.generation < recorded ? 'rolled-back' : 'authenticated';
+  if (trust !== 'authenticated' && options.adopt !== true) throw untrusted(trust, document.generation, recorded);
   return { meta, document, trust };
 }
 
-function generationTrust(document: StoreDocument, recorded: number | undefined): StoreTrust {
-  return recorded !== undefined && document.generation < recorded ? 'rolled-back' : 'authenticated';
-}
-
-function untrusted(trust: StoreTrust, document: StoreDocument, env: NodeJS.ProcessEnv, storeId: string, root: string): DevsecretsError {
+function untrusted(trust: StoreTrust, generation: number, recorded: number | undefined): DevsecretsError {
   if (trust === 'rolled-back') {
     return new DevsecretsError(
       'STORE_ROLLED_BACK',
-      `store is an older copy (generation ${document.generation}) than the last one devsecrets wrote here (generation ${recordedGeneration(env, storeId, root)})`,
+      `store is an older copy (generation ${generation}) than the last one devsecrets wrote here (generation ${recorded})`,
       { hint: 'put the newest .devsecrets/store.age back; if this older copy is the one you want, devsecrets sync --adopt shows what it holds and accepts it' },
     );
   }
@@ -100,7 +106,10 @@ function untrusted(trust: StoreTrust, document: StoreDocument, env: NodeJS.Proce
   });
 }
 
-/** The key of a store's document MACs: derived from its identity, so no one else can make one. */
+/**
+ * The key of a store's document MACs: derived from its identity, so no one else can make one.
+ * Whoever holds it can forge an authenticated store, so callers zero it once used, as age-cipher does the identity's secret bytes.
+ */
 function documentKey(identity: string, storeId: string): Buffer {
   return deriveIdentityKey(identity, storeId, 'devsecrets/v2 store document');
 }
@@ -116,10 +125,13 @@ export async function saveStore(manifest: Manifest, document: StoreDocument, ide
   const { stampDocument } = await import('../core/store-stamp.js');
   stampDocument(document, manifest);
   document.generation = Math.max(document.generation, recordedGeneration(env, document.storeId, manifest.root) ?? 0) + 1;
-  const sealed = sealStoreDocument(document, identities.map((identity) => documentKey(identity, document.storeId)));
+  const keys = identities.map((identity) => documentKey(identity, document.storeId));
+  const sealed = sealStoreDocument(document, keys);
+  for (const key of keys) key.fill(0);
   const ciphertext = await encrypt(sealed, identities.map(recipientOf));
   sealed.fill(0);
   await writeFileAtomic(storePaths(manifest.root).store, ciphertext, 0o600);
+  failpoint('save:store-written');
   await recordGeneration(env, document.storeId, manifest.root, document.generation);
 }
 

@@ -168,12 +168,33 @@ describe('an older copy of the store put back', () => {
     }
   });
 
+  it('is not what a save killed after writing the store, before recording its generation, leaves', () => {
+    const project = initialised();
+    const killed = project.run(['set', 'LOG_LEVEL', 'warn'], { env: { DEVSECRETS_FAILPOINT: 'save:store-written' } });
+    expect(killed.code).toBe(128 + 9);
+
+    // The record is behind the store, not ahead of it: the store opens, and the next save moves past both.
+    expect(project.run(['get', 'LOG_LEVEL']).stdout).toBe('warn\n');
+    expect(project.run(['set', 'LOG_LEVEL', 'error']).code).toBe(0);
+    expect(project.run(['get', 'LOG_LEVEL']).stdout).toBe('error\n');
+  });
+
   it('leaves no generation record behind once the store is destroyed', () => {
     const project = initialised();
     const folder = `${project.devsecretsHome}/generations`;
     expect(readdirSync(folder)).toHaveLength(1);
     expect(project.run(['destroy', '--yes']).code).toBe(0);
     expect(existsSync(folder) ? readdirSync(folder) : []).toHaveLength(0);
+  });
+
+  it('keeps only the new store\'s generation record once init --force replaced the store', () => {
+    const project = initialised();
+    const folder = `${project.devsecretsHome}/generations`;
+    const replaced = readdirSync(folder);
+    expect(project.run(['init', '--force']).code).toBe(0);
+    const records = readdirSync(folder);
+    expect(records).toHaveLength(1);
+    expect(records).not.toEqual(replaced);
   });
 });
 
