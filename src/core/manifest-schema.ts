@@ -117,7 +117,7 @@ const specs = [
     default: z.optional(z.string()),
     alg: z.optional(z.enum(JWT_ALGORITHMS)),
     // Claims the payload must carry with exactly these values (`"role": "anon"`).
-    claims: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+    claims: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, a number, true or false' }))),
     // Claims the payload must carry, whatever their value (`iat`, `exp`).
     requiredClaims: z.optional(stringList),
     // The variable whose value is the HMAC key the token is signed with (`JWT_SECRET`).
