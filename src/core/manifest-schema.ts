@@ -33,7 +33,7 @@ const duration = z.string().check(z.regex(DURATION_RE, DURATION_REASON));
 export const VAR_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The JWT algorithms devsecrets signs fakes with: HMAC, keyed by another variable's value. */
-export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 
 const specs = [
   z.strictObject({
