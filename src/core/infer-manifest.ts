@@ -30,6 +30,7 @@ import { isPasswordName, isSwitchName, nameRuleOf, publicPrefixOf, secretSegment
 import { placeholderOf, type Placeholder } from './infer/placeholders.js';
 import { findLiveCredential, PRIVATE_KEY_PEM } from './insecure.js';
 import { isLoaderControl } from './loader-control.js';
+import { getsFake } from './seed-store.js';
 import { specFromComments } from './spec-comment.js';
 import type { ManifestDocument, VarSpec } from './manifest-schema.js';
 import { compileValidator, isJwtAlgorithm, isSignedWith, parseJwt } from './types/index.js';
@@ -381,7 +382,7 @@ function defaultValue(spec: VarSpec, example: string): string | number | boolean
  * fake) can be signed again.
  */
 function linkSignatures(vars: InferredVar[], entries: ReadonlyMap<string, AnnotatedDotenvEntry>): void {
-  const signers = vars.filter(({ name, spec }) => spec.type !== 'jwt' && spec.fake !== false && !isLoaderControl(name));
+  const signers = vars.filter(({ name, spec }) => spec.type !== 'jwt' && getsFake(name, spec));
   for (const inferred of vars) {
     const { spec } = inferred;
     if (spec.type !== 'jwt' || spec.default !== undefined) continue;

@@ -105,6 +105,11 @@ function regexRuleOf(source: string): RegexRule | undefined {
   return { body, flags: { ignoreCase: flags.includes('i'), multiline: flags.includes('m'), dotAll: flags.includes('s') } };
 }
 
+/** The compiled regex of a `/…/flags` entry, or why it is refused (its flags or its syntax). */
+function compileRegexRule(rule: RegexRule): SafeRegex | string {
+  return typeof rule === 'string' ? rule : compileSafeRegex(rule.body, rule.flags);
+}
+
 /**
  * Why `source` cannot be a `forbid` entry, or undefined when it can. A `/…/flags` entry is
  * compiled to find out, which loads the regex engine.
@@ -112,7 +117,7 @@ function regexRuleOf(source: string): RegexRule | undefined {
 export function forbidRuleProblem(source: string): string | undefined {
   const regex = regexRuleOf(source);
   if (regex === undefined) return source.trim() === '' ? 'an empty pattern would match every value' : undefined;
-  const compiled = typeof regex === 'string' ? regex : compileSafeRegex(regex.body, regex.flags);
+  const compiled = compileRegexRule(regex);
   return typeof compiled === 'string' ? `"${source}" ${compiled}` : undefined;
 }
 
@@ -136,7 +141,7 @@ export function compileForbidRule(source: string): ForbidRule {
     source,
     test(value) {
       if (compiled === undefined) {
-        const result = typeof regex === 'string' ? regex : compileSafeRegex(regex.body, regex.flags);
+        const result = compileRegexRule(regex);
         if (typeof result === 'string') throw new Error(`forbid rule ${source} ${result}`);
         compiled = result;
       }

@@ -33,7 +33,7 @@ const duration = z.string().check(z.regex(DURATION_RE, DURATION_REASON));
 export const VAR_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The JWT algorithms devsecrets signs fakes with: HMAC, keyed by another variable's value. */
-export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 
 const specs = [
   z.strictObject({
@@ -117,7 +117,7 @@ const specs = [
     default: z.optional(z.string()),
     alg: z.optional(z.enum(JWT_ALGORITHMS)),
     // Claims the payload must carry with exactly these values (`"role": "anon"`).
-    claims: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+    claims: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, a number, true or false' }))),
     // Claims the payload must carry, whatever their value (`iat`, `exp`).
     requiredClaims: z.optional(stringList),
     // The variable whose value is the HMAC key the token is signed with (`JWT_SECRET`).

@@ -160,6 +160,26 @@ describe('inferManifest', () => {
     });
   });
 
+  it('comments: a length no manifest takes (0, or beyond what a key could be) is not read, so the manifest stays valid', () => {
+    const inferred = vars([
+      '# openssl rand -hex 0',
+      'SECRET_KEY=',
+      '# must be 0 characters',
+      'API_KEY=',
+      '# openssl rand -base64 99999999999',
+      'SESSION_SECRET=',
+      '# 99999999999999999999 characters',
+      'API_TOKEN=',
+    ]);
+    expect(inferred).toMatchObject({
+      SECRET_KEY: { type: 'token', charset: 'base64url', secret: true },
+      API_KEY: { type: 'token', charset: 'base64url', secret: true },
+      SESSION_SECRET: { type: 'token', charset: 'base64url', secret: true },
+      API_TOKEN: { type: 'token', charset: 'base64url', secret: true },
+    });
+    for (const spec of Object.values(inferred)) expect(spec).not.toHaveProperty('length');
+  });
+
   it('values: JWTs signed with another variable, base64, hex, vendor prefixes with their alphabet, switches', () => {
     const inferred = vars([
       'JWT_SECRET=your-super-secret-jwt-token-with-at-least-32-characters-long',

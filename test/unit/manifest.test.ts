@@ -83,6 +83,45 @@ describe('parseManifest', () => {
     expect(failure({ forbid: ['/([/'], vars: {} }).issues[0]?.message).toMatch(/forbid\[0\]/);
   });
 
+  it('refuses malformed jwt, url list, hostname and fake options, and regexes outside RE2, each named', () => {
+    const error = failure({
+      forbid: ['/(?=a)b/', '/a/x'],
+      vars: {
+        BAD_ALG: { type: 'jwt', alg: 'RS256' },
+        BAD_SIGNER_NAME: { type: 'jwt', signedWith: 'not a name' },
+        BAD_CLAIM_VALUE: { type: 'jwt', claims: { role: { admin: true } } },
+        EMPTY_CLAIM_NAME: { type: 'jwt', claims: { '': 'x' } },
+        NO_REQUIRED_CLAIMS: { type: 'jwt', requiredClaims: [] },
+        LOADER_SIGNER: { type: 'jwt', signedWith: 'NODE_OPTIONS' },
+        NODE_OPTIONS: { type: 'string', loaderControl: true, required: false },
+        REQUIRED_NO_FAKE: { type: 'string', fake: false },
+        BAD_LIST: { type: 'url', list: 'yes' },
+        BAD_DOT: { type: 'hostname', leadingDot: 1 },
+        LOOKAHEAD: { type: 'string', pattern: '(?=a)a' },
+        BACKREFERENCE: { type: 'string', pattern: '(a)\\1' },
+      },
+    });
+    expect(error.code).toBe('MANIFEST_INVALID');
+    expect(error.exitCode).toBe(3);
+    const messages = error.issues.map((issue) => `${issue.var ?? '-'}: ${issue.message}`);
+    expect(messages).toEqual(expect.arrayContaining([
+      'BAD_ALG: alg: must be one of "HS256", "HS384", "HS512"',
+      'BAD_SIGNER_NAME: signedWith: must be a variable name',
+      'BAD_CLAIM_VALUE: claims.role: must be a string, a number, true or false',
+      'EMPTY_CLAIM_NAME: claims must not have an empty name',
+      'NO_REQUIRED_CLAIMS: requiredClaims: must not be empty',
+      'LOADER_SIGNER: signedWith: NODE_OPTIONS gets no fake, so devsecrets could not sign this token',
+      'BAD_LIST: list: must be true or false',
+      'BAD_DOT: leadingDot: must be true or false',
+    ]));
+    expect(messages).toContainEqual(expect.stringMatching(/^REQUIRED_NO_FAKE: "fake": false needs "required": false/));
+    expect(messages).toContainEqual(expect.stringMatching(/^LOOKAHEAD: pattern uses a lookahead/));
+    expect(messages).toContainEqual(expect.stringMatching(/^BACKREFERENCE: pattern uses a backreference/));
+    expect(messages).toContainEqual(expect.stringMatching(/^-: forbid\[0\]: "\/\(\?=a\)b\/" uses a lookahead/));
+    expect(messages).toContainEqual('-: forbid[1]: "/a/x" has an unsupported or repeated flag x (the flags that matter are i, m and s)');
+    expect(error.issues).toHaveLength(13);
+  });
+
   it('digests content, not formatting', () => {
     const a = parseManifest('{"vars":{"A":{"type":"int","min":1}}}', '/p/m.json', '/p');
     const b = parseManifest('{\n  "vars": { "A": { "min": 1, "type": "int" } }\n}\n', '/p/m.json', '/p');

@@ -4,7 +4,7 @@ import { DevsecretsError } from '../../core/errors.js';
 import { inferManifest, summarizeSpec, type Inference, type InferredVar } from '../../core/infer-manifest.js';
 import { noFakeAdvice } from '../../core/loader-control.js';
 import { MANIFEST_FILE } from '../../core/manifest-model.js';
-import { loaderVarsWithoutValue } from '../../core/seed-store.js';
+import { getsFake, loaderVarsWithoutValue } from '../../core/seed-store.js';
 import { readEnvFileAnnotated } from '../../adapters/env-file.js';
 import { isProviderRef, readProvider } from '../../adapters/providers/index.js';
 import { inferFromProduction } from '../../core/infer-production.js';
@@ -95,7 +95,7 @@ function initReport(manifest: string, from: string | undefined, vars: readonly I
         summary: summarizeSpec(spec),
         secret: spec.secret === true,
         required: spec.required !== false,
-        fake: spec.fake !== false && spec.loaderControl !== true,
+        fake: getsFake(name, spec),
         default: spec.default !== undefined,
         reasons,
       })),

@@ -31,6 +31,18 @@ const BOOL = /\btrue\s*[/|]\s*false\b|\bfalse\s*[/|]\s*true\b/i;
 const OPTION_LIST = /\boptions?\s*:\s*([\w.-]+(?:\s*\([^)]*\))?(?:\s*\|\s*[\w.-]+(?:\s*\([^)]*\))?)+)/i;
 const QUOTED_CHOICES = /\b(?:can\s+be(?:\s+set\s+to)?|possible\s+values(?:\s+are)?|one\s+of|choose\s+from)\s*:?\s*((?:["'`][\w.-]+["'`][\s,]*(?:or\s+)?)+)/i;
 const DEFINITION = /^([a-z0-9_.-]+)\s*:\s+\S/;
+/**
+ * The longest length a comment is taken at its word for. A manifest needs lengths of at
+ * least 1, and `init` makes a fake right after writing it: "openssl rand -hex 99999999999"
+ * would have it make a 100 GB key. Keys and tokens are tens of characters.
+ */
+const MAX_STATED_LENGTH = 4096;
+
+/** The length spelt by `digits`, when a manifest can take it (see MAX_STATED_LENGTH). */
+function statedLength(digits: string): number | undefined {
+  const length = Number(digits);
+  return length >= 1 && length <= MAX_STATED_LENGTH ? length : undefined;
+}
 
 /** Lines `true : allows sign ups` / `api_only: disables the UI`: at least two lowercase terms define the values. */
 function definitionList(lines: readonly string[]): string[] | undefined {
@@ -58,16 +70,19 @@ export function readHints(lines: readonly string[], lengthOnly = false): Hints {
   const text = lines.join(' ');
   const hints: Hints = {};
   const openssl = OPENSSL.exec(text);
-  if (!lengthOnly && openssl !== null) {
+  const generated = openssl === null ? undefined : statedLength(openssl[2]!);
+  if (!lengthOnly && openssl !== null && generated !== undefined) {
     const encoding = openssl[1]!.toLowerCase() as 'base64' | 'hex';
-    hints.generator = { encoding, length: Number(openssl[2]), source: `openssl rand -${encoding} ${openssl[2]}` };
+    hints.generator = { encoding, length: generated, source: `openssl rand -${encoding} ${generated}` };
   } else if (!lengthOnly && RAILS_SECRET.test(text)) {
     hints.generator = { encoding: 'hex', length: 64, source: 'rake secret' };
   }
-  const min = MIN_LENGTH.map((re) => re.exec(text)).find((match) => match !== null);
-  const exact = EXACT_LENGTH.exec(text);
-  if (min != null) hints.length = { min: Number(min[1]), source: `at least ${min[1]} characters` };
-  else if (exact !== null) hints.length = { exact: Number(exact[1]), source: `${exact[1]} ${/^b/i.test(exact[2]!) ? 'bytes' : 'characters'}` };
+  const minMatch = MIN_LENGTH.map((re) => re.exec(text)).find((match) => match !== null);
+  const min = minMatch == null ? undefined : statedLength(minMatch[1]!);
+  const exactMatch = EXACT_LENGTH.exec(text);
+  const exact = exactMatch === null ? undefined : statedLength(exactMatch[1]!);
+  if (min !== undefined) hints.length = { min, source: `at least ${min} characters` };
+  else if (exact !== undefined) hints.length = { exact, source: `${exact} ${/^b/i.test(exactMatch![2]!) ? 'bytes' : 'characters'}` };
   if (lengthOnly) return hints;
   const flag = FLAG.exec(text);
   if (flag !== null) hints.flag = { on: flag[1]!.toLowerCase() as '1' | 'true', source: `set to '${flag[1]!.toLowerCase()}'` };
