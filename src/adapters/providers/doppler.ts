@@ -7,7 +7,6 @@
 import { providerError } from './failure.js';
 import { checkedAddress, getJson } from './http.js';
 import type { ProviderContext, ProviderRef } from './index.js';
-import { requestTimeoutMs } from './retry.js';
 import { toVariables } from './variables.js';
 
 type DopplerRef = Extract<ProviderRef, { scheme: 'doppler' }>;
@@ -45,8 +44,7 @@ export async function readValues(ref: DopplerRef, context: ProviderContext): Pro
     headers: { Accept: 'application/json', Authorization: `Bearer ${token}` },
     setting: 'DOPPLER_API_HOST',
     secrets: [token],
-    timeoutMs: requestTimeoutMs(env),
-    ...(context.signal === undefined ? {} : { signal: context.signal }),
+    context,
     reasonOf: dopplerReason,
     failure(status, reason) {
       switch (status) {

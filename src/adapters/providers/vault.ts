@@ -10,7 +10,6 @@
 import { providerError } from './failure.js';
 import { checkedAddress, getJson } from './http.js';
 import type { ProviderContext, ProviderRef } from './index.js';
-import { requestTimeoutMs } from './retry.js';
 import { toVariables } from './variables.js';
 
 type VaultRef = Extract<ProviderRef, { scheme: 'vault' }>;
@@ -46,8 +45,7 @@ export async function readValues(ref: VaultRef, context: ProviderContext): Promi
     },
     setting: 'VAULT_ADDR',
     secrets: [token],
-    timeoutMs: requestTimeoutMs(env),
-    ...(context.signal === undefined ? {} : { signal: context.signal }),
+    context,
     reasonOf: vaultReason,
     failure(status, reason) {
       switch (status) {
