@@ -5,7 +5,7 @@
  * `DOPPLER_API_HOST` defaults to `https://api.doppler.com`, as in Doppler's own CLI.
  */
 import { providerError } from './failure.js';
-import { checkedAddress, getJson } from './http.js';
+import { checkedAddress, getJson, joinedMessages } from './http.js';
 import type { ProviderContext, ProviderRef } from './index.js';
 import { toVariables } from './variables.js';
 
@@ -66,7 +66,5 @@ export async function readValues(ref: DopplerRef, context: ProviderContext): Pro
 
 /** Doppler's own explanation: its `messages` list. */
 function dopplerReason(body: unknown): string | undefined {
-  const messages = (body as { messages?: unknown } | null)?.messages;
-  const texts = Array.isArray(messages) ? messages.filter((item): item is string => typeof item === 'string' && item !== '') : [];
-  return texts.length > 0 ? texts.join('; ') : undefined;
+  return joinedMessages((body as { messages?: unknown } | null)?.messages);
 }

@@ -119,6 +119,12 @@ function parseJson(text: string | undefined): { value: unknown } | undefined {
   }
 }
 
+/** A provider's list of messages (Vault's `errors`, Doppler's `messages`) as one reason, or undefined when it holds no text. */
+export function joinedMessages(list: unknown): string | undefined {
+  const texts = Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string' && item !== '') : [];
+  return texts.length > 0 ? texts.join('; ') : undefined;
+}
+
 /**
  * Checks the address of an HTTP provider, so that its token is sent only over TLS or to this
  * machine, and never in the URL.
