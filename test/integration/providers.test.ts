@@ -204,6 +204,18 @@ describe('vault://', () => {
     expect(unknown.message).toMatch(/cannot reach https:\/\/vault\.devsecrets-test\.invalid: the host name (does not resolve|could not be resolved)/);
   });
 
+  it('reports a TLS handshake that fails as unreachable, with the certificate hint', async () => {
+    // https to a server that speaks plain http: the handshake fails before any certificate is seen.
+    const server = await serve(() => secret({ A: 'a' }));
+    const origin = server.origin.replace(/^http:/, 'https:');
+    const error = await rejection(readProvider('vault://secret/app', { env: { VAULT_ADDR: origin, VAULT_TOKEN: TOKEN } }));
+    expect(error).toMatchObject({ code: 'PROVIDER_UNREACHABLE', exitCode: 4 });
+    expect(error.message).toContain(`vault://secret/app: cannot reach ${origin}: the TLS connection failed (`);
+    expect(error.message).toMatch(/\(\w*(?:SSL|TLS|CERT)\w*\)$/);
+    expect(error.hint).toContain('NODE_EXTRA_CA_CERTS');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it.each([
     ['a body that is not JSON', { status: 200, body: '<html>login</html>' }, 'is not a JSON document'],
     ['no data.data', { status: 200, body: { data: { keys: ['a'] } } }, 'data.data of the answer is not a JSON object of variables'],
