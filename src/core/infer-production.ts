@@ -21,10 +21,8 @@ export function inferFromProduction(values: Readonly<Record<string, string>>, sc
 }
 
 function withoutValues({ name, spec, reasons }: InferredVar): InferredVar {
-  const { default: _default, example: _example, description: _description, ...shape } = spec as VarSpec & Record<string, unknown>;
+  const { default: inferredDefault, example: _example, description: _description, ...shape } = spec as VarSpec & Record<string, unknown>;
   const kept: Record<string, unknown> = { ...shape };
-  const dropped: string[] = [];
-  if (_default !== undefined) dropped.push('default');
   if (spec.type === 'jwt' && spec.claims !== undefined) {
     // A claim's name is a shape; its value was production's.
     delete kept.claims;
@@ -32,7 +30,7 @@ function withoutValues({ name, spec, reasons }: InferredVar): InferredVar {
   }
   const secret = spec.secret === true || !(CLEARLY_NOT_SECRET.has(spec.type) || publicPrefixOf(name) !== undefined);
   if (secret) kept.secret = true;
-  const notes = [...reasons, dropped.length > 0 ? 'production value: kept as a shape only, never as a default' : 'production value: kept as a shape only'];
+  const notes = [...reasons, inferredDefault !== undefined ? 'production value: kept as a shape only, never as a default' : 'production value: kept as a shape only'];
   if (secret && spec.secret !== true) notes.push('secret unless clearly not');
   return { name, spec: kept as VarSpec, reasons: notes };
 }

@@ -7,15 +7,15 @@
  */
 import type { VarSpec } from './manifest-schema.js';
 
-/** A `live` segment of a prefix: at its start or after `_`/`-`, and followed by one of them. */
-const LIVE_SEGMENT = /(^|[_-])live([_-])/;
+/**
+ * The last `live` of a prefix when it is a segment: at the start or after `_`/`-`, and
+ * followed by one of them. A last `live` inside a word (`sk_live_olive`) leaves the prefix as it is.
+ */
+const LAST_LIVE_SEGMENT = /(^|[_-])live(?=[_-])(?![^]*live)/;
 
 /** The local spelling of a token prefix: its last `live` segment made `test`; other prefixes as they are. */
 export function localPrefix(prefix: string): string {
-  const at = prefix.lastIndexOf('live');
-  if (at < 0) return prefix;
-  const tail = prefix.slice(Math.max(0, at - 1));
-  return LIVE_SEGMENT.test(tail) ? `${prefix.slice(0, Math.max(0, at - 1))}${tail.replace(LIVE_SEGMENT, '$1test$2')}` : prefix;
+  return prefix.replace(LAST_LIVE_SEGMENT, '$1test');
 }
 
 /** `spec` as the local side reads it: a token's live-shaped prefix in its test spelling. */

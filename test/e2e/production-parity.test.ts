@@ -173,6 +173,20 @@ describe('init --from and manifest pull --from a provider', () => {
     expect(everyFile(project)).not.toContain('Q2w8E4r6T');
     expectNoProductionValue(pull.stdout, pull.stderr, everyFile(project));
   });
+
+  it('manifest pull --json prints one document, the error, when the pulled variables would make the manifest invalid', async () => {
+    const server = await vault({ ...PRODUCTION, stripe_secret_key: LIVE_KEY });
+    const project = createProject({ manifest: MANIFEST });
+    const before = readFileSync(join(project.dir, 'devsecrets.json'), 'utf8');
+
+    const pull = await cli(project, ['manifest', 'pull', '--from', 'vault://secret/shop/production', '--json'], vaultEnv(server));
+
+    expect(pull.code).toBe(3);
+    expect(JSON.parse(pull.stdout)).toMatchObject({ ok: false });
+    expect(pull.stderr).toContain('nothing was written');
+    expect(readFileSync(join(project.dir, 'devsecrets.json'), 'utf8')).toBe(before);
+    expectNoProductionValue(pull.stdout, pull.stderr, everyFile(project));
+  });
 });
 
 interface Library {

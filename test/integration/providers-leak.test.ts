@@ -155,6 +155,12 @@ describe('vault:// leaks nothing', () => {
   ])('a VAULT_ADDR holding the token: %s', async (address) => {
     expect(await expectNoLeak('vault://secret/app', { env: { VAULT_ADDR: address, VAULT_TOKEN } })).toMatchObject({ code: 'PROVIDER_NOT_CONFIGURED' });
   });
+
+  it('a VAULT_TOKEN that is no valid header value (fetch quotes it in its own error)', async () => {
+    const server = await serve(() => ({ status: 200, body: { data: { data: {} } } }));
+    expect(await expectNoLeak('vault://secret/app', { env: { VAULT_ADDR: server.origin, VAULT_TOKEN: `${VAULT_TOKEN}\n${VALUE}` } })).toBeInstanceOf(DevsecretsError);
+    expect(server.requests).toHaveLength(0);
+  });
 });
 
 describe('doppler:// leaks nothing', () => {

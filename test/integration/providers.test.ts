@@ -114,6 +114,7 @@ describe('vault://', () => {
     [401, { errors: ['missing client token'] }, 'PROVIDER_AUTH_FAILED', 'vault://secret/app: Vault refused the token (HTTP 401) (missing client token)', 'vault login'],
     [404, { errors: [] }, 'PROVIDER_NOT_FOUND', 'vault://secret/app: no secret at this path (HTTP 404)', 'KV version 2'],
     [404, { data: { data: null, metadata: { deletion_time: '2024-01-01T00:00:00Z', destroyed: false } } }, 'PROVIDER_NOT_FOUND', 'vault://secret/app: no secret at this path (HTTP 404) (the latest version is deleted)', 'vault kv get -mount=secret app'],
+    [404, { data: { data: null, metadata: { deletion_time: '', destroyed: true } } }, 'PROVIDER_NOT_FOUND', 'vault://secret/app: no secret at this path (HTTP 404) (the latest version is destroyed)', 'KV version 2'],
     [400, { errors: ['invalid path for a versioned K/V secrets engine.'] }, 'PROVIDER_FAILED', 'vault://secret/app: Vault refused the request (HTTP 400) (invalid path for a versioned K/V secrets engine)', 'VAULT_ADDR'],
   ])('maps HTTP %i to %s with Vault\'s reason and a hint, in one attempt', async (status, body, code, message, hint) => {
     const server = await serve(() => ({ status, body }));
@@ -130,6 +131,7 @@ describe('vault://', () => {
     [{ VAULT_ADDR: 'http://vault.example.com:8200' }, 'VAULT_ADDR must be an https address'],
     [{ VAULT_ADDR: 'https://user:pw@vault.example.com' }, 'VAULT_ADDR holds a user name or password'],
     [{ VAULT_ADDR: 'vault.example.com' }, 'VAULT_ADDR is not a URL'],
+    [{ VAULT_ADDR: 'https://vault.example.com:8200/?namespace=a' }, 'VAULT_ADDR must not hold a query or fragment'],
   ])('says what is missing, without a request: %o', async (settings, message) => {
     const server = await serve(() => secret({}));
     const error = await rejection(readProvider('vault://secret/app', { env: { ...env(server).env, ...settings } }));
@@ -200,6 +202,18 @@ describe('vault://', () => {
     const unknown = await rejection(readProvider('vault://secret/app', { env: { VAULT_ADDR: 'https://vault.devsecrets-test.invalid', VAULT_TOKEN: TOKEN } }));
     expect(unknown).toMatchObject({ code: 'PROVIDER_UNREACHABLE', exitCode: 4 });
     expect(unknown.message).toMatch(/cannot reach https:\/\/vault\.devsecrets-test\.invalid: the host name (does not resolve|could not be resolved)/);
+  });
+
+  it('reports a TLS handshake that fails as unreachable, with the certificate hint', async () => {
+    // https to a server that speaks plain http: the handshake fails before any certificate is seen.
+    const server = await serve(() => secret({ A: 'a' }));
+    const origin = server.origin.replace(/^http:/, 'https:');
+    const error = await rejection(readProvider('vault://secret/app', { env: { VAULT_ADDR: origin, VAULT_TOKEN: TOKEN } }));
+    expect(error).toMatchObject({ code: 'PROVIDER_UNREACHABLE', exitCode: 4 });
+    expect(error.message).toContain(`vault://secret/app: cannot reach ${origin}: the TLS connection failed (`);
+    expect(error.message).toMatch(/\(\w*(?:SSL|TLS|CERT)\w*\)$/);
+    expect(error.hint).toContain('NODE_EXTRA_CA_CERTS');
+    expect(server.requests).toHaveLength(0);
   });
 
   it.each([
@@ -278,6 +292,13 @@ describe('doppler://', () => {
     const server = await serve(() => 'hang');
     expect(await rejection(readProvider('doppler://backend/prd', env(server, FAST_TIMEOUT)))).toMatchObject({ code: 'PROVIDER_TIMEOUT', exitCode: 4 });
   });
+
+  it('reports a download that is not an object of variables as an invalid response', async () => {
+    const server = await serve(() => ({ status: 200, body: ['API_KEY'] }));
+    const error = await rejection(readProvider('doppler://backend/prd', env(server)));
+    expect(error).toMatchObject({ code: 'PROVIDER_RESPONSE_INVALID', exitCode: 4, message: 'doppler://backend/prd: the download is not a JSON object of variables' });
+    expect(error.hint).toContain('DOPPLER_API_HOST');
+  });
 });
 
 describe('aws-sm://', () => {
@@ -350,6 +371,9 @@ describe('aws-sm://', () => {
     const error = await rejection(readProvider('aws-sm://arn:aws:secretsmanager:ap-south-1:123456789012:secret:x', env(server, { AWS_REGION: undefined })));
     expect(error).toMatchObject({ code: 'PROVIDER_NOT_CONFIGURED', exitCode: 4, message: 'aws-sm://arn:aws:secretsmanager:ap-south-1:123456789012:secret:x: no AWS region is set' });
     expect(error.hint).toBe('set AWS_REGION (the secret\'s ARN says ap-south-1)');
+    const byName = await rejection(readProvider('aws-sm://prod/app', env(server, { AWS_REGION: undefined })));
+    expect(byName).toMatchObject({ code: 'PROVIDER_NOT_CONFIGURED', message: 'aws-sm://prod/app: no AWS region is set', hint: 'set AWS_REGION, or a region in the profile' });
+    expect(server.requests).toHaveLength(0);
   });
 
   it('retries ThrottlingException and 5xx, then succeeds', async () => {
@@ -383,6 +407,8 @@ describe('aws-sm://', () => {
     ['a binary secret', awsSecret({ SecretBinary: Buffer.from('binary').toString('base64') }), 'the secret is binary (SecretBinary), not a JSON object of variables'],
     ['a SecretString that is not JSON', awsSecret({ SecretString: 'just-a-password' }), 'the secret is not JSON'],
     ['a SecretString that is a JSON array', awsSecret({ SecretString: '["a"]' }), 'the secret is not a JSON object of variables'],
+    ['a SecretString that is not text', awsSecret({ SecretString: 5 }), 'SecretString is not text'],
+    ['an answer without SecretString', awsSecret({}), 'the answer holds no SecretString'],
     ['an answer that is not JSON', { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: 'not json' }, 'the answer could not be read as Secrets Manager\'s'],
   ])('reports %s as an invalid response', async (_, reply, what) => {
     const server = await serve(secretsManager(() => reply));

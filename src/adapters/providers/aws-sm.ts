@@ -83,7 +83,7 @@ export async function readValues(ref: AwsRef, context: ProviderContext): Promise
     const output = await withRetries(
       {
         timeoutMs,
-        ...(context.signal === undefined ? {} : { signal: context.signal }),
+        signal: context.signal,
         timedOut: () => providerError('PROVIDER_TIMEOUT', ref.text, `${SERVICE} did not answer within ${timeoutMs} ms`, timeoutHint(`the ${SERVICE} endpoint`)),
       },
       async (signal): Promise<Attempt<SecretValue>> => {

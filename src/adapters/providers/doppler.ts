@@ -5,9 +5,8 @@
  * `DOPPLER_API_HOST` defaults to `https://api.doppler.com`, as in Doppler's own CLI.
  */
 import { providerError } from './failure.js';
-import { checkedAddress, getJson } from './http.js';
+import { checkedAddress, getJson, joinedMessages } from './http.js';
 import type { ProviderContext, ProviderRef } from './index.js';
-import { requestTimeoutMs } from './retry.js';
 import { toVariables } from './variables.js';
 
 type DopplerRef = Extract<ProviderRef, { scheme: 'doppler' }>;
@@ -45,8 +44,7 @@ export async function readValues(ref: DopplerRef, context: ProviderContext): Pro
     headers: { Accept: 'application/json', Authorization: `Bearer ${token}` },
     setting: 'DOPPLER_API_HOST',
     secrets: [token],
-    timeoutMs: requestTimeoutMs(env),
-    ...(context.signal === undefined ? {} : { signal: context.signal }),
+    context,
     reasonOf: dopplerReason,
     failure(status, reason) {
       switch (status) {
@@ -68,7 +66,5 @@ export async function readValues(ref: DopplerRef, context: ProviderContext): Pro
 
 /** Doppler's own explanation: its `messages` list. */
 function dopplerReason(body: unknown): string | undefined {
-  const messages = (body as { messages?: unknown } | null)?.messages;
-  const texts = Array.isArray(messages) ? messages.filter((item): item is string => typeof item === 'string' && item !== '') : [];
-  return texts.length > 0 ? texts.join('; ') : undefined;
+  return joinedMessages((body as { messages?: unknown } | null)?.messages);
 }

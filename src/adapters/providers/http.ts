@@ -10,7 +10,8 @@
  */
 import type { DevsecretsError } from '../../core/errors.js';
 import { networkFailure, networkHint, providerError, providerReason, timeoutHint } from './failure.js';
-import { retryAfterMs, withRetries, type Attempt } from './retry.js';
+import type { ProviderContext } from './index.js';
+import { requestTimeoutMs, retryAfterMs, withRetries, type Attempt } from './retry.js';
 
 /** One GET of a JSON document from a provider. */
 export interface JsonRequest {
@@ -22,8 +23,8 @@ export interface JsonRequest {
   setting: string;
   /** The request's tokens: never printed, even when the server echoes them back. */
   secrets: readonly string[];
-  timeoutMs: number;
-  signal?: AbortSignal;
+  /** The read's context: its `env` sets the timeout, its signal ends the request. */
+  context: ProviderContext;
   /** The provider's own explanation in the parsed body of an error response, if it has one. */
   reasonOf(body: unknown): unknown;
   /** The error for a status that is neither a success, a redirect, throttling nor a server failure. */
@@ -38,18 +39,20 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
  * GETs `request.url` and parses the answer as JSON.
  *
  * @returns the parsed document of a 2xx response
- * @throws DevsecretsError `PROVIDER_UNREACHABLE`, `PROVIDER_TIMEOUT`, `PROVIDER_UNAVAILABLE`
+ * @throws DevsecretsError `USAGE` for a malformed timeout setting (see `requestTimeoutMs`);
+ * `PROVIDER_UNREACHABLE`, `PROVIDER_TIMEOUT`, `PROVIDER_UNAVAILABLE`
  * (429 or 5xx, after the retries), `PROVIDER_RESPONSE_INVALID` (a body that is not JSON or
  * too large), `PROVIDER_FAILED` (a redirect), or what `request.failure` returns
- * @throws the reason of `request.signal` when the caller aborts
+ * @throws the reason of the context's signal when the caller aborts
  */
 export async function getJson(request: JsonRequest): Promise<unknown> {
   const target = request.url.origin;
+  const timeoutMs = requestTimeoutMs(request.context.env);
   return withRetries(
     {
-      timeoutMs: request.timeoutMs,
-      ...(request.signal === undefined ? {} : { signal: request.signal }),
-      timedOut: () => providerError('PROVIDER_TIMEOUT', request.ref, `${target} did not answer within ${request.timeoutMs} ms`, timeoutHint(target)),
+      timeoutMs,
+      signal: request.context.signal,
+      timedOut: () => providerError('PROVIDER_TIMEOUT', request.ref, `${target} did not answer within ${timeoutMs} ms`, timeoutHint(target)),
     },
     (signal) => attempt(request, target, signal),
   );
@@ -114,6 +117,12 @@ function parseJson(text: string | undefined): { value: unknown } | undefined {
     // The parser's message quotes the text: it is dropped, never shown.
     return undefined;
   }
+}
+
+/** A provider's list of messages (Vault's `errors`, Doppler's `messages`) as one reason, or undefined when it holds no text. */
+export function joinedMessages(list: unknown): string | undefined {
+  const texts = Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string' && item !== '') : [];
+  return texts.length > 0 ? texts.join('; ') : undefined;
 }
 
 /**

@@ -8,9 +8,8 @@
  * credential and must not cross a network in clear text.
  */
 import { providerError } from './failure.js';
-import { checkedAddress, getJson } from './http.js';
+import { checkedAddress, getJson, joinedMessages } from './http.js';
 import type { ProviderContext, ProviderRef } from './index.js';
-import { requestTimeoutMs } from './retry.js';
 import { toVariables } from './variables.js';
 
 type VaultRef = Extract<ProviderRef, { scheme: 'vault' }>;
@@ -46,8 +45,7 @@ export async function readValues(ref: VaultRef, context: ProviderContext): Promi
     },
     setting: 'VAULT_ADDR',
     secrets: [token],
-    timeoutMs: requestTimeoutMs(env),
-    ...(context.signal === undefined ? {} : { signal: context.signal }),
+    context,
     reasonOf: vaultReason,
     failure(status, reason) {
       switch (status) {
@@ -72,8 +70,8 @@ export async function readValues(ref: VaultRef, context: ProviderContext): Promi
  */
 function vaultReason(body: unknown): string | undefined {
   const { errors, data } = (body ?? {}) as { errors?: unknown; data?: { metadata?: { deletion_time?: unknown; destroyed?: unknown } } };
-  const messages = Array.isArray(errors) ? errors.filter((item): item is string => typeof item === 'string' && item !== '') : [];
-  if (messages.length > 0) return messages.join('; ');
+  const messages = joinedMessages(errors);
+  if (messages !== undefined) return messages;
   const metadata = data?.metadata;
   if (metadata?.destroyed === true) return 'the latest version is destroyed';
   if (typeof metadata?.deletion_time === 'string' && metadata.deletion_time !== '') return 'the latest version is deleted';

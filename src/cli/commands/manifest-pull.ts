@@ -24,8 +24,9 @@ export default async function manifestPull(context: CommandContext, options: Man
   const missing = Object.fromEntries(Object.entries(values).filter(([name]) => !(name in manifest.vars)));
   const inference = inferFromProduction(missing, '');
   const added = inference.vars.map(({ name }) => name);
-  if (context.json) output.json({ manifest: file.path, from: ref, added });
+  const summary = { manifest: file.path, from: ref, added };
   if (added.length === 0) {
+    if (context.json) output.json(summary);
     output.info(`the manifest already declares every variable ${ref} holds`);
     return 0;
   }
@@ -39,6 +40,8 @@ export default async function manifestPull(context: CommandContext, options: Man
       : error;
   });
   await writeProjectFile(file.path, text);
+  // Only now: --json is one document, and a refusal above prints its own.
+  if (context.json) output.json(summary);
   output.info(`added ${added.length} variable${added.length === 1 ? '' : 's'} from ${ref} to ${file.path}: review them and commit the manifest`);
   if (!context.json) reportInference(output, inference.vars);
   output.info('next: devsecrets sync gives them fakes in your store');
