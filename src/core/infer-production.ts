@@ -28,9 +28,18 @@ function withoutValues({ name, spec, reasons }: InferredVar): InferredVar {
     delete kept.claims;
     kept.requiredClaims = [...new Set([...(spec.requiredClaims ?? []), ...Object.keys(spec.claims)])];
   }
+  const notes = [...reasons];
+  if (spec.type === 'token' && spec.prefix !== undefined && spec.length === undefined) {
+    // A vendor prefix comes before a long random body (the inference gives such a token its
+    // length). Before a short one, the "prefix" is most of the value (`blue_sky_nine_W4x`):
+    // dropped, and the alphabet widened to the characters it held.
+    delete kept.prefix;
+    kept.charset = 'base64url';
+    notes.push('prefix dropped: before so short a rest it would be most of a production value');
+  }
   const secret = spec.secret === true || !(CLEARLY_NOT_SECRET.has(spec.type) || publicPrefixOf(name) !== undefined);
   if (secret) kept.secret = true;
-  const notes = [...reasons, inferredDefault !== undefined ? 'production value: kept as a shape only, never as a default' : 'production value: kept as a shape only'];
+  notes.push(inferredDefault !== undefined ? 'production value: kept as a shape only, never as a default' : 'production value: kept as a shape only');
   if (secret && spec.secret !== true) notes.push('secret unless clearly not');
   return { name, spec: kept as VarSpec, reasons: notes };
 }
