@@ -155,8 +155,10 @@ export async function spawnChild(command: string, args: readonly string[], env: 
   if (found.kind !== 'found') return { pid: undefined, exited: Promise.resolve(), outcome: Promise.resolve(found), kill: () => false };
   // setpriv looks the command up again, on the same PATH, so that argv[0] stays as given.
   const setpriv = deathSignalWrapper();
-  // Loaded only here: a run that becomes its child never needs it, and loading it costs about 2 ms.
-  const { spawn } = await import('node:child_process');
+  // Loaded only here, as a run that becomes its child never needs it (about 2 ms), and at
+  // once: with no await before the spawn, the child has started when this returns, so what
+  // the caller does next (run's audit entry) runs beside the child's start, not before it.
+  const { spawn } = process.getBuiltinModule('node:child_process');
   const stdio: StdioOptions = options.output === undefined ? 'inherit' : ['inherit', 'pipe', 'pipe'];
   const child = setpriv === undefined
     ? spawn(found.file, args, { argv0: command, env, stdio, shell: false })

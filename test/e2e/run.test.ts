@@ -2,7 +2,7 @@
  * `devsecrets run -- CMD`, end to end: what the child sees, what it never sees, exit
  * statuses, signals, and every reason to refuse to run.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   STANDARD_MANIFEST, cleanupProjects, createProject, waitForExit, waitForOutput, type Project,
@@ -13,6 +13,12 @@ const VALID_TOKEN = 'sk_test_Inherited0123456789abcde';
 /** `node -e` programs the child runs. */
 const printVar = (name: string): string[] => ['node', '-e', `process.stdout.write(process.env.${name} ?? '<unset>')`];
 const printEnvKeys = ['node', '-e', 'process.stdout.write(JSON.stringify(Object.keys(process.env).sort()))'];
+/** A `--require` hook that appends every id devsecrets require()s (built-ins, packages, its own bundles) to $REQUIRE_LOG. */
+const LOG_REQUIRES = `const { appendFileSync } = require('node:fs');
+const Module = require('node:module');
+const load = Module.prototype.require;
+Module.prototype.require = function (id) { appendFileSync(process.env.REQUIRE_LOG, id + '\\n'); return load.apply(this, arguments); };
+`;
 
 describe('devsecrets run', () => {
   // One initialised project for the tests that only read its store.
@@ -247,6 +253,22 @@ describe('devsecrets run', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--allow-expired');
     expect(shared.run(['--manifest', shared.path('devsecrets.json'), 'run', '--', 'true']).code).toBe(0);
+  });
+
+  it('on a store its stamp vouches for, loads Node\'s built-ins only: not the checks (zod), not commander, no other package', () => {
+    // The bundle tests see what dist/cli.cjs holds; only a real run shows what it loads, and
+    // that the stamp written by init lets run skip the checks.
+    const project = createProject({ manifest: STANDARD_MANIFEST, files: { 'log-requires.cjs': LOG_REQUIRES } });
+    expect(project.run(['init']).code).toBe(0);
+    const log = project.path('required.txt');
+
+    const result = project.run(['run', '--', 'true'], { env: { NODE_OPTIONS: `--require ${project.path('log-requires.cjs')}`, REQUIRE_LOG: log } });
+
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const required = readFileSync(log, 'utf8').trim().split('\n');
+    expect(required).toContain('node:crypto');
+    // A package's own relative requires follow its name; the name is enough to show.
+    expect([...new Set(required.filter((id) => !id.startsWith('node:') && !id.startsWith('.')))]).toEqual([]);
   });
 
   it('a refusal is not turned into JSON by a --json meant for the child', () => {
