@@ -11,6 +11,7 @@ import { buildChildEnv } from './core/build-child-env.js';
 import { environmentRefusal, evaluateValues, type Side } from './core/evaluate.js';
 import type { Manifest } from './core/manifest-model.js';
 import { manifestSchema, type VarSpec } from './core/manifest-schema.js';
+import { sha256Hex } from './core/digest.js';
 import { valuesOf } from './core/store-document.js';
 import { loadManifest } from './adapters/manifest-file.js';
 import { openStore } from './adapters/store.js';
@@ -47,7 +48,10 @@ export type EnvValue = string | number | boolean | null | readonly EnvValue[] | 
 
 const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
 
-/** Provider reads still fresh, by provider reference and manifest: values in memory only. */
+/**
+ * Provider reads still fresh, by provider reference, manifest and the environment the read
+ * used (its credentials, address and region; as a digest): values in memory only.
+ */
 const cache = new Map<string, { expires: number; values: Readonly<Record<string, string>> }>();
 
 /**
@@ -83,7 +87,7 @@ async function providerValues(from: string, manifest: Manifest, env: NodeJS.Proc
   const { parseProviderRef, readProvider } = await import('./adapters/providers/index.js');
   const ref = parseProviderRef(from);
   const side: Side = ref.scheme === 'mock' ? 'local' : 'production';
-  const key = `${ref.text}\0${manifest.path}`;
+  const key = `${ref.text}\0${manifest.path}\0${environmentDigest(env)}`;
   const now = Date.now();
   for (const [cached, entry] of cache) if (entry.expires <= now) cache.delete(cached);
   const fresh = ttl > 0 ? cache.get(key) : undefined;
@@ -91,6 +95,11 @@ async function providerValues(from: string, manifest: Manifest, env: NodeJS.Proc
   const { values } = await readProvider(ref, { manifest, env });
   if (ttl > 0) cache.set(key, { expires: now + ttl, values: Object.freeze({ ...values }) });
   return { values, side };
+}
+
+/** A digest of every variable of `env`: another token, address or region is another read. */
+function environmentDigest(env: NodeJS.ProcessEnv): string {
+  return sha256Hex(JSON.stringify(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
 
 /** A validated value as the app uses it. */

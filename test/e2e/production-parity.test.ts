@@ -227,6 +227,10 @@ describe('loadEnv', () => {
     expect(server.requests).toHaveLength(1);
     await loadEnv({ cwd: project.dir, env, from: 'vault://secret/shop/production', cacheTtl: 0 });
     expect(server.requests).toHaveLength(2);
+    // Other credentials are another read: a cached answer never stands in for their access check.
+    const other = await loadEnv({ cwd: project.dir, env: { ...env, VAULT_TOKEN: 'hvs.another-token' }, from: 'vault://secret/shop/production', cacheTtl: 60_000 }).catch((caught: unknown) => caught);
+    expect(server.requests).toHaveLength(3);
+    expect(other).toMatchObject({ code: 'PROVIDER_ACCESS_DENIED' });
   });
 
   it('refuses a provider holding fakes under the production rules (exit code 3), naming variables only', async () => {
