@@ -20,40 +20,29 @@ import { Redaction, RedactingStream } from '../core/redactor.js';
 import type { ChildOutput } from './child-process.js';
 
 /** How long a stream may be silent before the bytes held back are written anyway. */
-export const IDLE_FLUSH_MS = 50;
-
-/** A child's two output streams. */
-export interface ChildStreams {
-  stdout: Readable;
-  stderr: Readable;
-}
+const IDLE_FLUSH_MS = 50;
 
 /**
  * A `runChild` output handler that redacts `secrets` (`NAME → value`; values under 6
- * characters are ignored) from each child it is given, to devsecrets' own stdout and stderr.
- * The forms are compiled once, when the first child has been started, so that the 10–30 ms
- * this takes overlap its start-up; a watch loop passes the same handler to every child.
+ * characters are ignored) from each child it is given, to devsecrets' own stdout and stderr,
+ * each through its own `RedactingStream`. The forms are compiled once, when the first child
+ * has been started, so that the 10–30 ms this takes overlap its start-up; a watch loop passes
+ * the same handler to every child.
  */
 export function redactingOutput(secrets: Readonly<Record<string, string>>): ChildOutput {
   let redaction: Redaction | undefined;
-  return (stdout, stderr, brokenPipe) => pipeRedacted({ stdout, stderr }, (redaction ??= new Redaction(secrets)), brokenPipe);
+  return (stdout, stderr, brokenPipe) => {
+    redaction ??= new Redaction(secrets);
+    return Promise.all([relay(stdout, process.stdout, redaction, brokenPipe), relay(stderr, process.stderr, redaction, brokenPipe)]).then(() => undefined);
+  };
 }
 
 /**
- * Relays `sources` to devsecrets' own stdout and stderr, each through its own
- * `RedactingStream`. `brokenPipe` is called when one of those fails (a closed pipe), after
- * which its source is closed.
- *
- * @returns resolves when both sources have ended (or failed, or their destination went
- *   away) and everything was handed on; never rejects
+ * Relays `source` to `destination` through a `RedactingStream`. `brokenPipe` is called when
+ * `destination` fails (a closed pipe), after which `source` is closed.
+ * @returns resolves when `source` has ended (or failed, or its destination went away) and
+ *   everything was handed on; never rejects
  */
-export function pipeRedacted(sources: ChildStreams, redaction: Redaction, brokenPipe: () => void = () => {}): Promise<void> {
-  return Promise.all([
-    relay(sources.stdout, process.stdout, redaction, brokenPipe),
-    relay(sources.stderr, process.stderr, redaction, brokenPipe),
-  ]).then(() => undefined);
-}
-
 function relay(source: Readable, destination: Writable, redaction: Redaction, brokenPipe: () => void): Promise<void> {
   const redacting = new RedactingStream(redaction);
   let open = true;
