@@ -122,7 +122,6 @@ export class WatchSession {
    */
   async run(environment: RunEnvironment): Promise<number> {
     this.reloadContext = { ...this.context, manifestPath: environment.manifestPath };
-    this.current = environment;
     this.watcher!.setFiles(this.sources(environment.manifestPath, environment.root, environment));
     await this.watcher!.ready;
     this.output.info(`watching ${this.watchedText(environment)}; ${this.executable} restarts when they change`);
@@ -138,6 +137,8 @@ export class WatchSession {
           rejectPromise(error);
           void this.shutdown('SIGTERM');
         };
+        // Set with the first start, not before: changes reported until then wait for it (see `flush`).
+        this.current = environment;
         this.track(this.start(environment, true));
       });
     } finally {
@@ -182,9 +183,13 @@ export class WatchSession {
     this.timer = setTimeout(() => this.flush(), DEBOUNCE_MS);
   }
 
-  /** Starts a reload of what changed, unless one runs (it looks again when it is done). */
+  /**
+   * Starts a reload of what changed, unless one runs (it looks again when it is done) or the
+   * first start has not begun: a change while the first environment is read would otherwise
+   * reload beside that start, and could spawn a second child that nothing tracks or stops.
+   */
   private flush(): void {
-    if (this.busy !== undefined || this.stopping !== undefined) return;
+    if (this.busy !== undefined || this.stopping !== undefined || this.current === undefined) return;
     if (this.pending.size === 0 && !this.byHand) return;
     const files = [...this.pending];
     const byHand = this.byHand;
