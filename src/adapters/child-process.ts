@@ -42,7 +42,9 @@ const NATIVE_MAGIC: readonly number[] = process.platform === 'darwin' ? [0xcefae
 export type ChildOutcome =
   | { kind: 'exited'; status: number }
   | { kind: 'not-found' }
-  | { kind: 'not-executable' };
+  | { kind: 'not-executable' }
+  /** The system refused to start it for another reason (`E2BIG`, `EMFILE`, `EAGAIN`…). */
+  | { kind: 'failed'; code: string };
 
 /** `command` as execvp(3) finds it. */
 type Found =
@@ -88,9 +90,27 @@ export function canExecChild(): boolean {
 export function execChild(command: string, args: readonly string[], env: Record<string, string>): Promise<ChildOutcome> {
   const found = findCommand(command, env);
   if (found.kind !== 'found') return Promise.resolve(found);
-  if (!runsNatively(found.file)) return runChild(command, args, env);
+  if (!runsNatively(found.file) || beyondExecLimits(args, env)) return runChild(command, args, env);
   for (const signal of IGNORED_BY_NODE) process.on(signal, ignore);
   return (process as unknown as { execve: ProcessExecve }).execve(found.file, [command, ...args], env);
+}
+
+// Linux refuses an exec (E2BIG) with an argument or `NAME=value` string of 32 pages or more,
+// or with arguments and environment together beyond a quarter of the stack limit (2 MiB by
+// default). Far below the latter, 1 MiB is taken as the bound: past either, the child is
+// spawned, so that a refusal is reported instead of aborting Node.
+const MAX_EXEC_STRING_BYTES = 32 * 4096;
+const MAX_EXEC_TOTAL_BYTES = 1024 * 1024;
+
+/** Whether an exec of `args` with `env` might be refused for its size (see the bounds above). */
+function beyondExecLimits(args: readonly string[], env: Record<string, string>): boolean {
+  let total = 0;
+  for (const text of [...args, ...Object.entries(env).map(([name, value]) => `${name}=${value}`)]) {
+    const bytes = Buffer.byteLength(text) + 1;
+    if (bytes >= MAX_EXEC_STRING_BYTES) return true;
+    total += bytes;
+  }
+  return total >= MAX_EXEC_TOTAL_BYTES;
 }
 
 /** A spawned child: its pid, how it ends, and a way to signal it while it runs. */
@@ -160,16 +180,18 @@ export async function spawnChild(command: string, args: readonly string[], env: 
   // the caller does next (run's audit entry) runs beside the child's start, not before it.
   const { spawn } = process.getBuiltinModule('node:child_process');
   const stdio: StdioOptions = options.output === undefined ? 'inherit' : ['inherit', 'pipe', 'pipe'];
-  const child = setpriv === undefined
-    ? spawn(found.file, args, { argv0: command, env, stdio, shell: false })
-    : spawn(setpriv, ['--pdeathsig', DEATH_SIGNAL, '--', command, ...args], { env, stdio, shell: false });
+  let child: ReturnType<typeof spawn>;
+  try {
+    child = setpriv === undefined
+      ? spawn(found.file, args, { argv0: command, env, stdio, shell: false })
+      : spawn(setpriv, ['--pdeathsig', DEATH_SIGNAL, '--', command, ...args], { env, stdio, shell: false });
+  } catch (error) {
+    // Some refusals come at once rather than as an 'error' event (E2BIG on Linux).
+    return { pid: undefined, exited: Promise.resolve(), outcome: Promise.resolve(spawnFailure(error as NodeJS.ErrnoException)), kill: () => false };
+  }
   const written = options.output?.(child.stdout!, child.stderr!, () => child.kill('SIGPIPE')) ?? Promise.resolve();
   const exited = new Promise<ChildOutcome>((resolvePromise) => {
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') resolvePromise({ kind: 'not-found' });
-      else if (error.code === 'EACCES' || error.code === 'ENOEXEC') resolvePromise({ kind: 'not-executable' });
-      else resolvePromise({ kind: 'exited', status: 1 });
-    });
+    child.once('error', (error: NodeJS.ErrnoException) => resolvePromise(spawnFailure(error)));
     child.once('exit', (code, signal) => {
       const number = signal === null ? undefined : constants.signals[signal];
       resolvePromise({ kind: 'exited', status: code ?? 128 + (number ?? 0) });
@@ -181,6 +203,13 @@ export async function spawnChild(command: string, args: readonly string[], env: 
     return result;
   });
   return { pid: child.pid, exited: exited.then(() => undefined), outcome, kill: (signal) => child.kill(signal) };
+}
+
+/** Why a spawn failed, from its error. */
+function spawnFailure(error: NodeJS.ErrnoException): ChildOutcome {
+  if (error.code === 'ENOENT') return { kind: 'not-found' };
+  if (error.code === 'EACCES' || error.code === 'ENOEXEC') return { kind: 'not-executable' };
+  return { kind: 'failed', code: error.code ?? 'UNKNOWN' };
 }
 
 /**

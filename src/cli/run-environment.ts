@@ -115,6 +115,13 @@ export function reportInherited(output: Output, child: ChildEnv): void {
  */
 export function childStatus(output: Output, outcome: ChildOutcome, executable: string): number {
   if (outcome.kind === 'exited') return outcome.status;
+  if (outcome.kind === 'failed') {
+    const tooLarge = outcome.code === 'E2BIG';
+    output.error(new DevsecretsError('FAILURE', `could not start ${executable} (${outcome.code}${tooLarge ? ': its arguments and environment are too large' : ''})`, {
+      hint: tooLarge ? 'a value of 128 KiB or more, or 2 MiB in all, is more than the system passes to a program: keep large data in a file and its path in the variable' : 'the system refused to start it; try again, or look at its limits (ulimit -a)',
+    }));
+    return 126;
+  }
   const notFound = outcome.kind === 'not-found';
   output.error(new DevsecretsError('FAILURE', notFound ? `command not found: ${executable}` : `command is not executable: ${executable}`, {
     hint: notFound ? 'check the spelling and your PATH' : `check its permissions (chmod +x ${executable})`,

@@ -160,6 +160,22 @@ describe('devsecrets run', () => {
     expect(result.stderr).toContain('chmod +x ./script.sh');
   });
 
+  it('exits 126 and says why when the system refuses to start the command (a value too large to pass), never the value', () => {
+    const project = createProject({ manifest: { ...STANDARD_MANIFEST, vars: { ...STANDARD_MANIFEST.vars, CERT_BUNDLE: { type: 'string', secret: true } } } });
+    expect(project.run(['init']).code).toBe(0);
+    // Linux passes no string of 128 KiB or more to a program (E2BIG).
+    const value = 'LargeSecretChunk'.repeat(9000);
+    expect(project.run(['set', 'CERT_BUNDLE'], { input: value }).code).toBe(0);
+
+    const result = project.run(['run', '--', 'node', '-e', "process.stdout.write('child ran')"]);
+
+    expect(result.code).toBe(126);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('devsecrets: error: could not start node (E2BIG: its arguments and environment are too large)');
+    expect(result.stderr).toContain('devsecrets: hint: ');
+    expect(result.stderr).not.toContain('LargeSecretChunk');
+  });
+
   it('refuses a store variable the manifest does not know (exit 3)', () => {
     const project = createProject({ manifest: { ...STANDARD_MANIFEST, vars: { ...STANDARD_MANIFEST.vars, LEGACY_FLAG: { type: 'string' } } } });
     expect(project.run(['init']).code).toBe(0);
