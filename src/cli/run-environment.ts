@@ -10,14 +10,14 @@ import { sha256Hex } from '../core/digest.js';
 import { DevsecretsError } from '../core/errors.js';
 import { manifestFromDocument, type Manifest } from '../core/manifest-model.js';
 import { expiryError, stampCovers, valuesOf, versionDriftError, type StoreDocument } from '../core/store-document.js';
-import type { ChildOutcome } from '../adapters/child-process.js';
+import type { ChildOutcome, RunChildOptions } from '../adapters/child-process.js';
 import { checkManifestFile, readManifestFile, type ManifestFile } from '../adapters/manifest-file.js';
 import { openStore, recordAccess } from '../adapters/store.js';
 import type { StoreMeta } from '../adapters/store-files.js';
 import type { CommandContext } from './context.js';
 import type { Output } from './output.js';
 
-/** The flags that shape the child's environment. */
+/** The flags that shape the child's environment, and `--redact`, which shapes how it starts. */
 export interface RunEnvironmentOptions {
   /** The child's output through a redacting pipe (`--redact`): never exec. */
   redact?: boolean;
@@ -29,16 +29,22 @@ export interface RunEnvironmentOptions {
 
 /** A child environment that passed every check, and what it was built from. */
 export interface RunEnvironment {
-  /** The manifest file read, absolute. */
-  manifestPath: string;
-  /** The project root: the manifest's folder. */
-  root: string;
+  /** The manifest read (its `path` and `root` say where the project is). */
   manifest: Manifest;
   child: ChildEnv;
   /** Manifest variables the child receives: what the audit entry names. */
   used: string[];
   /** The store opened (absent with `--ephemeral`); its metadata says where the identity is. */
   store?: { meta: StoreMeta; document: StoreDocument };
+}
+
+/**
+ * How a spawned child starts: its environment and spawn options, its output through a
+ * redacting pipe with `--redact` (that code is loaded only then).
+ */
+export async function childLaunch(environment: RunEnvironment, redact: boolean | undefined): Promise<{ env: Record<string, string>; options: RunChildOptions }> {
+  if (redact !== true) return { env: environment.child.env, options: {} };
+  return (await import('./redaction.js')).redactedLaunch(environment);
 }
 
 /** Where the values come from, and whether the store's stamp already vouches for them. */
@@ -76,7 +82,7 @@ export async function prepareRunEnvironment(context: CommandContext, executable:
     isolate: options.isolate === true,
   });
   const used = Object.keys(manifest.vars).filter((name) => child.env[name] !== undefined);
-  const environment: RunEnvironment = { manifestPath: file.path, root: file.root, manifest, child, used, ...(store ? { store } : {}) };
+  const environment: RunEnvironment = { manifest, child, used, ...(store ? { store } : {}) };
   // The stamp vouches for the store's values only, not for one inherited in place of a missing optional value.
   const refused = refusal ?? (checked && child.fromEnv.length === 0 ? undefined : await valuesRefusal(manifest, child));
   if (refused !== undefined) {
@@ -98,7 +104,7 @@ export async function recordRun(context: CommandContext, environment: RunEnviron
   const event = refused === undefined
     ? { action: 'run' as const, vars: environment.used, command: basename(executable) }
     : { action: 'run' as const, vars: Object.keys(document.vars), command: basename(executable), refused: refused.code };
-  await recordAccess(environment.root, document, event).catch((error: unknown) => {
+  await recordAccess(environment.manifest.root, document, event).catch((error: unknown) => {
     context.output.warn(`could not write the audit entry (${(error as Error).message})`);
   });
 }

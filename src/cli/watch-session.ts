@@ -33,7 +33,7 @@ import { signalProcessTree, stopProcessTree } from '../adapters/process-tree.js'
 import { storePaths } from '../adapters/store-files.js';
 import { watchFiles, type FileWatcher } from '../adapters/watcher.js';
 import type { CommandContext } from './context.js';
-import { childStatus, prepareRunEnvironment, recordRun, type RunEnvironment, type RunEnvironmentOptions } from './run-environment.js';
+import { childLaunch, childStatus, prepareRunEnvironment, recordRun, type RunEnvironment, type RunEnvironmentOptions } from './run-environment.js';
 
 // Long enough to take a burst of writes (a rotation writes four files, a save of several
 // files in an editor, a git checkout) as one, short enough that a restart feels immediate.
@@ -121,8 +121,8 @@ export class WatchSession {
    * @throws what is not a refusal (a bug), at once, while the child and the watcher are being stopped
    */
   async run(environment: RunEnvironment): Promise<number> {
-    this.reloadContext = { ...this.context, manifestPath: environment.manifestPath };
-    this.watcher!.setFiles(this.sources(environment.manifestPath, environment.root, environment));
+    this.reloadContext = { ...this.context, manifestPath: environment.manifest.path };
+    this.watcher!.setFiles(this.sources(environment.manifest.path, environment.manifest.root, environment));
     await this.watcher!.ready;
     this.output.info(`watching ${this.watchedText(environment)}; ${this.executable} restarts when they change`);
     const onStop = (signal: NodeJS.Signals): void => void this.shutdown(signal).catch((error: unknown) => this.fail?.(error));
@@ -159,7 +159,7 @@ export class WatchSession {
   }
 
   private watchedText(environment: RunEnvironment): string {
-    const watched = [this.show(environment.manifestPath)];
+    const watched = [this.show(environment.manifest.path)];
     if (environment.store !== undefined) watched.push('the store');
     if (identityFileOf(environment, this.context.env) !== undefined) watched.push('the identity file');
     watched.push(...(this.options.watchPath ?? []));
@@ -220,7 +220,7 @@ export class WatchSession {
       return;
     }
     if (this.stopping !== undefined) return;
-    const sources = this.sources(next.manifestPath, next.root, next);
+    const sources = this.sources(next.manifest.path, next.manifest.root, next);
     this.watcher!.setFiles(sources);
     const changes = envChanges(this.current!.child.env, next.child.env);
     const changedFiles = files.map((file) => this.show(file)).sort();
@@ -243,7 +243,7 @@ export class WatchSession {
   /** Spawns the child with `environment` and records it; when it cannot start, the first ends devsecrets. */
   private async start(environment: RunEnvironment, first: boolean): Promise<void> {
     this.stopInput?.();
-    const launch = this.options.redact === true ? (await import('./redaction.js')).redactedLaunch(environment) : { env: environment.child.env, options: {} };
+    const launch = await childLaunch(environment, this.options.redact);
     const child = await spawnChild(this.executable, this.args, launch.env, launch.options);
     if (child.pid === undefined) {
       const status = childStatus(this.output, await child.outcome, this.executable);

@@ -1,7 +1,7 @@
 /** `devsecrets run [--redact] [--prefer-env] [--isolate] [--ephemeral] [--allow-expired] -- CMD [ARGS...]` */
 import { canExecChild, execChild, runChild, type ChildOutcome } from '../../adapters/child-process.js';
 import type { CommandContext } from '../context.js';
-import { childStatus, prepareRunEnvironment, recordRun, reportInherited, type RunEnvironmentOptions } from '../run-environment.js';
+import { childLaunch, childStatus, prepareRunEnvironment, recordRun, reportInherited, type RunEnvironmentOptions } from '../run-environment.js';
 
 /** `run`'s flags, as the fast path in `main.ts` and commander read them. */
 export type RunOptions = RunEnvironmentOptions;
@@ -29,7 +29,7 @@ export default async function run(context: CommandContext, command: string[], op
   } else {
     // Spawned first: the audit entry is then written while the child starts, on the other
     // core, so the log costs `run` next to no start-up time.
-    const launch = options.redact === true ? (await import('../redaction.js')).redactedLaunch(environment) : { env: environment.child.env, options: {} };
+    const launch = await childLaunch(environment, options.redact);
     const running = runChild(executable, args, launch.env, launch.options);
     await recordRun(context, environment, executable);
     outcome = await running;
