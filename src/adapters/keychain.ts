@@ -11,6 +11,7 @@
  */
 import { connect } from 'node:net';
 import { DevsecretsError } from '../core/errors.js';
+import { withTimeout } from './with-timeout.js';
 
 /** An identity store keyed by store id. */
 export interface Keychain {
@@ -123,18 +124,6 @@ async function guard<T>(operation: Promise<T>, action: string): Promise<T> {
       hint: 'unlock the keychain, or set DEVSECRETS_KEYCHAIN=off to use an identity file instead',
       cause: error,
     });
-  }
-}
-
-async function withTimeout<T>(operation: Promise<T>, timeoutMs: number, fallback: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(fallback), timeoutMs);
-  });
-  try {
-    return await Promise.race([operation, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

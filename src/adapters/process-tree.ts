@@ -20,6 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import type { ChildOutcome, SpawnedChild } from './child-process.js';
 import { procStatFields } from './proc-stat.js';
+import { withTimeout } from './with-timeout.js';
 
 /** How often the descendants of an ended child are looked at until they are gone. */
 const POLL_MS = 20;
@@ -49,7 +50,7 @@ export async function stopProcessTree(child: SpawnedChild, options: StopOptions)
   const deadline = Date.now() + options.graceMs;
   const tree = child.pid === undefined ? [] : descendantsOf(child.pid);
   if (options.signal !== undefined) signalAll(child, tree, options.signal);
-  let outcome = await within(child.outcome, options.graceMs);
+  let outcome = await withTimeout(child.outcome, options.graceMs, undefined);
   if (outcome === undefined) {
     // Still running: what it started since the first look is in the table too, while it lives.
     const later = child.pid === undefined ? [] : descendantsOf(child.pid);
@@ -73,19 +74,6 @@ export function signalProcessTree(child: SpawnedChild, signal: NodeJS.Signals): 
 function signalAll(child: SpawnedChild, tree: readonly ProcessEntry[], signal: NodeJS.Signals): void {
   child.kill(signal);
   for (const entry of tree) send(entry, signal);
-}
-
-/** `promise`'s value, or undefined when `ms` pass first. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolvePromise) => {
-    timer = setTimeout(() => resolvePromise(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Every living descendant of `pid`, children first. */
