@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { STANDARD_MANIFEST, cleanupProjects, createProject, type Project } from '../helpers/cli.js';
+import { STANDARD_MANIFEST, cleanupProjects, createProject, initialisedProject } from '../helpers/cli.js';
 
 afterEach(cleanupProjects);
 
@@ -22,12 +22,6 @@ const VALID_ENV = [
   'ADMIN_EMAIL=admin@example.test',
 ];
 
-function initialised(): Project {
-  const project = createProject({ manifest: STANDARD_MANIFEST });
-  expect(project.run(['init']).code).toBe(0);
-  return project;
-}
-
 interface Report {
   ok: boolean;
   findings: { code: string; level: string; message: string; var?: string; fix?: string }[];
@@ -35,7 +29,7 @@ interface Report {
 
 describe('devsecrets get', () => {
   it('prints the value to a pipe, a secret included', () => {
-    const project = initialised();
+    const project = initialisedProject();
 
     const result = project.run(['get', 'STRIPE_KEY']);
 
@@ -45,7 +39,7 @@ describe('devsecrets get', () => {
   });
 
   it('exit 3 for a name neither in the manifest nor in the store', () => {
-    const project = initialised();
+    const project = initialisedProject();
 
     const result = project.run(['get', 'NO_SUCH_VAR']);
 
@@ -58,7 +52,7 @@ describe('devsecrets get', () => {
 
 describe('devsecrets set', () => {
   it('stores a value given as an argument, and it persists', () => {
-    const project = initialised();
+    const project = initialisedProject();
 
     const result = project.run(['set', 'LOG_LEVEL', 'warn']);
 
@@ -70,7 +64,7 @@ describe('devsecrets set', () => {
   });
 
   it('warns when a secret is given on the command line', () => {
-    const project = initialised();
+    const project = initialisedProject();
 
     const result = project.run(['set', 'STRIPE_KEY', TOKEN]);
 
@@ -83,7 +77,7 @@ describe('devsecrets set', () => {
   });
 
   it('reads the value from stdin, minus one trailing newline, without a warning', () => {
-    const project = initialised();
+    const project = initialisedProject();
 
     const result = project.run(['set', 'DATABASE_URL'], { input: `${URL_VALUE}\n` });
 
@@ -102,7 +96,7 @@ describe('devsecrets set', () => {
     ['a url without sslmode=require', 'DATABASE_URL', 'postgresql://app:Xk9-long-Passw0rd@localhost:5432/app'],
     ['a live key', 'STRIPE_KEY', 'sk_live_0123456789abcdefABCDEFxy'],
   ])('refuses %s (exit 3) and leaves the store unchanged', (_label, name, value) => {
-    const project = initialised();
+    const project = initialisedProject();
     const before = readFileSync(project.path('.devsecrets', 'store.age'));
     const old = project.run(['get', name]).stdout;
 
@@ -119,7 +113,7 @@ describe('devsecrets set', () => {
   });
 
   it('refuses a variable the manifest does not declare (exit 3)', () => {
-    const project = initialised();
+    const project = initialisedProject();
 
     const result = project.run(['set', 'NOT_DECLARED', 'x']);
 
@@ -130,7 +124,7 @@ describe('devsecrets set', () => {
 
 describe('devsecrets unset', () => {
   it('removes a value; a required one makes run refuse until it is set again', () => {
-    const project = initialised();
+    const project = initialisedProject();
 
     const result = project.run(['unset', 'PORT']);
 
@@ -147,7 +141,7 @@ describe('devsecrets unset', () => {
   });
 
   it('removes a value with a manifest default: run then passes the default', () => {
-    const project = initialised();
+    const project = initialisedProject();
 
     const result = project.run(['unset', 'API_TIMEOUT']);
 
@@ -159,7 +153,7 @@ describe('devsecrets unset', () => {
   });
 
   it('fails for a name not in the store (exit 1)', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const result = project.run(['unset', 'NOT_THERE']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('devsecrets: error: NOT_THERE is not in the store');
@@ -168,7 +162,7 @@ describe('devsecrets unset', () => {
 
 describe('devsecrets ls', () => {
   it('lists names, types and origins; secret values are masked, others shown', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const values = Object.fromEntries(Object.keys(STANDARD_MANIFEST.vars).map((name) => [name, project.run(['get', name]).stdout.trim()]));
 
     const result = project.run(['ls']);
@@ -187,7 +181,7 @@ describe('devsecrets ls', () => {
   });
 
   it('--json prints one document with masked secrets', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const stripe = project.run(['get', 'STRIPE_KEY']).stdout.trim();
     const port = project.run(['get', 'PORT']).stdout.trim();
 

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { STANDARD_MANIFEST, cleanupProjects, createProject, modeOf, type Project } from '../helpers/cli.js';
+import { STANDARD_MANIFEST, cleanupProjects, modeOf, type Project, initialisedProject } from '../helpers/cli.js';
 
 afterEach(cleanupProjects);
 
@@ -16,12 +16,6 @@ interface Finding {
   path?: string;
   var?: string;
   fix?: string;
-}
-
-function initialised(): Project {
-  const project = createProject({ manifest: STANDARD_MANIFEST });
-  expect(project.run(['init']).code).toBe(0);
-  return project;
 }
 
 function git(project: Project, args: readonly string[]): { code: number; stdout: string } {
@@ -35,7 +29,7 @@ function findings(project: Project): Finding[] {
 
 describe('devsecrets doctor --fix', () => {
   it('adds ignore rules, tightens modes and seeds missing variables; a second doctor is clean but for the tracked file', () => {
-    const project = initialised();
+    const project = initialisedProject();
     writeFileSync(project.path('.gitignore'), 'node_modules/\n');
     project.write('deploy/server.pem', 'x\n');
     project.write('.env.example', 'PORT=\n');
@@ -66,7 +60,7 @@ describe('devsecrets doctor --fix', () => {
   });
 
   it('never touches a value a person set, and leaves a project\'s own negation to a person', () => {
-    const project = initialised();
+    const project = initialisedProject();
     expect(project.run(['set', 'API_TIMEOUT', '90']).code).toBe(0);
     project.writeManifest({ ...STANDARD_MANIFEST, vars: { ...STANDARD_MANIFEST.vars, API_TIMEOUT: { type: 'int', min: 1, max: 60 } } });
     project.write('services/api/.gitignore', '!.env\n');
@@ -85,7 +79,7 @@ describe('devsecrets doctor --fix', () => {
   });
 
   it('converges in one run: a fixed identity mode lets the store open, and its missing variables are seeded in the same run', () => {
-    const project = initialised();
+    const project = initialisedProject();
     chmodSync(project.identityFile(), 0o644);
     project.writeManifest({ ...STANDARD_MANIFEST, vars: { ...STANDARD_MANIFEST.vars, WEBHOOK_SECRET: { type: 'token', length: 24, secret: true } } });
     expect(findings(project).map((finding) => finding.code)).toEqual(['FILE_PERMISSIONS', 'CHECK_SKIPPED']);
@@ -99,7 +93,7 @@ describe('devsecrets doctor --fix', () => {
   });
 
   it('an older devsecrets block that hides .env.staging.example and the like gets today\'s negations; a rule added to the block by hand gets a negation after it', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const oldBlock = '# >>> devsecrets >>>\n.devsecrets/\n.env\n.env.*\n!.env.example\n!.env.sample\n!.env.template\n# <<< devsecrets <<<\n';
     project.write('.gitignore', `node_modules/\n\n${oldBlock}`);
     project.write('.env.staging.example', 'PORT=\n');
@@ -119,7 +113,7 @@ describe('devsecrets doctor --fix', () => {
   });
 
   it('every example name devsecrets recognises stays visible under the template rules, at any depth, while local env files stay ignored', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const examples = ['.env.example', '.env.sample', '.env.template', '.env.staging.example', '.env.local.sample', '.env.a.b.template', 'apps/web/.env.example', 'apps/web/.env.production.sample'];
     const local = ['.env', '.env.local', '.env.staging', '.env.production.local', 'apps/web/.env', 'apps/web/.env.example.local'];
     for (const path of [...examples, ...local]) project.write(path, 'X=\n');
@@ -132,7 +126,7 @@ describe('devsecrets doctor --fix', () => {
   });
 
   it('an example hidden by the project\'s own rule is reported, not fixed, without a terminal to ask on', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.write('config/.gitignore', '*.example\n');
     project.write('config/.env.example', 'PORT=\n');
     const gitignore = project.read('config', '.gitignore');
@@ -145,7 +139,7 @@ describe('devsecrets doctor --fix', () => {
   });
 
   it('removes store variables the manifest dropped only with --yes', () => {
-    const project = initialised();
+    const project = initialisedProject();
     expect(project.run(['set', 'ADMIN_EMAIL', 'me@example.test']).code).toBe(0);
     const { ADMIN_EMAIL: _dropped, ...vars } = STANDARD_MANIFEST.vars;
     project.writeManifest({ ...STANDARD_MANIFEST, vars });

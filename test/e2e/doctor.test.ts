@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { STANDARD_MANIFEST, cleanupProjects, createProject, listFiles, type Project, type RunResult } from '../helpers/cli.js';
+import { STANDARD_MANIFEST, cleanupProjects, createProject, listFiles, type Project, type RunResult, initialisedProject } from '../helpers/cli.js';
 
 afterEach(cleanupProjects);
 
@@ -29,13 +29,6 @@ interface Report {
 
 /** A valid 32-character token a person might paste: not a devsecrets fake. */
 const PASTED_TOKEN = 'sk_test_PastedByAPerson012345678';
-
-function initialised(manifest: object = STANDARD_MANIFEST): Project {
-  const project = createProject({ manifest });
-  const init = project.run(['init']);
-  expect(init.code, init.stderr).toBe(0);
-  return project;
-}
 
 /** Runs `doctor --json`; the document is the whole of stdout. */
 function doctor(project: Project, env?: Record<string, string | undefined>): { result: RunResult; report: Report } {
@@ -63,7 +56,7 @@ function dropIgnoreRules(project: Project, selfIgnore = false): void {
 
 describe('devsecrets doctor on a healthy project', () => {
   it('finds nothing after init: exit 0, "no problems found" on stderr, nothing on stdout', () => {
-    const project = initialised();
+    const project = initialisedProject();
 
     const result = project.run(['doctor']);
 
@@ -73,7 +66,7 @@ describe('devsecrets doctor on a healthy project', () => {
   });
 
   it('--json prints exactly one document: {"ok": true, "findings": []}', () => {
-    const project = initialised();
+    const project = initialisedProject();
 
     const result = project.run(['doctor', '--json']);
 
@@ -83,7 +76,7 @@ describe('devsecrets doctor on a healthy project', () => {
   });
 
   it('writes nothing: every file under the project and DEVSECRETS_HOME is unchanged', () => {
-    const project = initialised();
+    const project = initialisedProject();
     dropIgnoreRules(project);
     project.write('.env', 'DATABASE_URL=x\n');
     const snapshot = (): string[] => [project.dir, project.devsecretsHome].flatMap((root) =>
@@ -99,7 +92,7 @@ describe('devsecrets doctor on a healthy project', () => {
 
 describe('devsecrets doctor: manifest and store', () => {
   it('MANIFEST_INVALID for an invalid manifest: exit 1 (a finding, not a crash); store and git checks still run', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.writeManifest({ vars: { PORT: { type: 'no-such-type' } } });
     dropIgnoreRules(project);
 
@@ -121,7 +114,7 @@ describe('devsecrets doctor: manifest and store', () => {
   });
 
   it('STORE_MISSING when the store was deleted, with init as the fix', () => {
-    const project = initialised();
+    const project = initialisedProject();
     unlinkSync(project.path('.devsecrets', 'store.age'));
 
     const result = project.run(['doctor']);
@@ -135,7 +128,7 @@ describe('devsecrets doctor: manifest and store', () => {
   });
 
   it('STORE_UNREADABLE when the store is corrupt', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const bytes = readFileSync(project.path('.devsecrets', 'store.age'));
     bytes[bytes.length - 20]! ^= 0xff;
     writeFileSync(project.path('.devsecrets', 'store.age'), bytes);
@@ -146,7 +139,7 @@ describe('devsecrets doctor: manifest and store', () => {
   });
 
   it('IDENTITY_MISSING when the identity file was deleted', () => {
-    const project = initialised();
+    const project = initialisedProject();
     unlinkSync(project.identityFile());
 
     const { report } = doctor(project);
@@ -155,7 +148,7 @@ describe('devsecrets doctor: manifest and store', () => {
   });
 
   it('IDENTITY_MISSING when a keychain store meets DEVSECRETS_KEYCHAIN=off', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const metaPath = project.path('.devsecrets', 'store.json');
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Record<string, unknown>;
     writeFileSync(metaPath, JSON.stringify({ ...meta, identity: 'keychain' }));
@@ -166,7 +159,7 @@ describe('devsecrets doctor: manifest and store', () => {
   });
 
   it('STORE_EXPIRED once the manifest ttl has passed, fixed by rotate', async () => {
-    const project = initialised({ ...STANDARD_MANIFEST, ttl: '1s' });
+    const project = initialisedProject({ ...STANDARD_MANIFEST, ttl: '1s' });
     await new Promise((resolve) => setTimeout(resolve, 1100));
 
     const { report } = doctor(project);
@@ -178,7 +171,7 @@ describe('devsecrets doctor: manifest and store', () => {
 
 describe('devsecrets doctor: drift', () => {
   it('DRIFT_MISSING_VAR for a variable added to the manifest; the changed content is DRIFT_MANIFEST_VERSION (warn)', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.writeManifest({ ...STANDARD_MANIFEST, vars: { ...STANDARD_MANIFEST.vars, WEBHOOK_SECRET: { type: 'token', length: 24, secret: true } } });
 
     const { report } = doctor(project);
@@ -190,7 +183,7 @@ describe('devsecrets doctor: drift', () => {
   });
 
   it('DRIFT_EXTRA_VAR (warn, exit 0) for a variable removed from the manifest', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const { ADMIN_EMAIL: _removed, ...vars } = STANDARD_MANIFEST.vars;
     project.writeManifest({ ...STANDARD_MANIFEST, vars });
 
@@ -201,7 +194,7 @@ describe('devsecrets doctor: drift', () => {
   });
 
   it('DRIFT_MANIFEST_VERSION (error) when the manifest version was bumped', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.writeManifest({ ...STANDARD_MANIFEST, version: 2 });
 
     const { report } = doctor(project);
@@ -212,7 +205,7 @@ describe('devsecrets doctor: drift', () => {
   });
 
   it('DRIFT_INVALID_VALUE when the manifest became stricter than a stored value', () => {
-    const project = initialised();
+    const project = initialisedProject();
     expect(project.run(['set', 'API_TIMEOUT', '90']).code).toBe(0);
     project.writeManifest({ ...STANDARD_MANIFEST, vars: { ...STANDARD_MANIFEST.vars, API_TIMEOUT: { type: 'int', min: 1, max: 60 } } });
 
@@ -225,7 +218,7 @@ describe('devsecrets doctor: drift', () => {
 
 describe('devsecrets doctor: value trust', () => {
   it('UNVERIFIED_VALUE (warn, exit 0) for a secret a person set', () => {
-    const project = initialised();
+    const project = initialisedProject();
     expect(project.run(['set', 'STRIPE_KEY'], { input: PASTED_TOKEN }).code).toBe(0);
 
     const { result, report } = doctor(project);
@@ -236,7 +229,7 @@ describe('devsecrets doctor: value trust', () => {
   });
 
   it('INSECURE_VALUE (error) for a value that a forbid rule added later matches', () => {
-    const project = initialised();
+    const project = initialisedProject();
     expect(project.run(['set', 'STRIPE_KEY'], { input: PASTED_TOKEN }).code).toBe(0);
     project.writeManifest({ ...STANDARD_MANIFEST, forbid: [...STANDARD_MANIFEST.forbid, '/PastedByAPerson/'] });
 
@@ -253,7 +246,7 @@ describe('devsecrets doctor: value trust', () => {
 
 describe('devsecrets doctor: hygiene', () => {
   it('FILE_PERMISSIONS: a warning for store.age at 0644, an error for the identity file at 0644', () => {
-    const project = initialised();
+    const project = initialisedProject();
     chmodSync(project.path('.devsecrets', 'store.age'), 0o644);
 
     const store = doctor(project);
@@ -272,7 +265,7 @@ describe('devsecrets doctor: hygiene', () => {
   });
 
   it('FILE_PERMISSIONS (warn) for an identity folder looser than 0700', () => {
-    const project = initialised();
+    const project = initialisedProject();
     chmodSync(join(project.devsecretsHome, 'identities'), 0o755);
 
     const { report } = doctor(project);
@@ -281,7 +274,7 @@ describe('devsecrets doctor: hygiene', () => {
   });
 
   it('ENV_FILE_SHADOW (warn) for a .env that defines a manifest variable', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.write('.env', 'DATABASE_URL=postgresql://app:Shadowed-Passw0rd@localhost/app\nOTHER=1\n');
 
     const { result, report } = doctor(project);
@@ -291,7 +284,7 @@ describe('devsecrets doctor: hygiene', () => {
   });
 
   it('ENV_FILE_SHADOW (warn) for nested env files too, ignored or not, inside an ignored folder too; never for an example or node_modules', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.write('.gitignore', `${project.read('.gitignore')}build/\n`);
     project.write('apps/web/.env', 'STRIPE_KEY=sk_test_ShadowedShadowedShadowed12\n');
     project.write('apps/api/.env.local', 'PORT=4000\nUNRELATED=1\n');
@@ -307,7 +300,7 @@ describe('devsecrets doctor: hygiene', () => {
   });
 
   it('ENV_CASE_CONFLICT (warn) for an inherited database_url when the manifest has DATABASE_URL', () => {
-    const project = initialised();
+    const project = initialisedProject();
 
     const { report } = doctor(project, { database_url: 'postgresql://x' });
 
@@ -317,7 +310,7 @@ describe('devsecrets doctor: hygiene', () => {
 
 describe('devsecrets doctor: git', () => {
   it('GITIGNORE_UNCOVERED for .env (and the rules that must exist before .env.* files appear) without the devsecrets block', () => {
-    const project = initialised();
+    const project = initialisedProject();
     dropIgnoreRules(project);
 
     const { report } = doctor(project);
@@ -330,7 +323,7 @@ describe('devsecrets doctor: git', () => {
   });
 
   it('GITIGNORE_UNCOVERED for .devsecrets/ once its self-ignore is gone too', () => {
-    const project = initialised();
+    const project = initialisedProject();
     dropIgnoreRules(project, true);
 
     const { report } = doctor(project);
@@ -339,7 +332,7 @@ describe('devsecrets doctor: git', () => {
   });
 
   it('GITIGNORE_UNCOVERED for a .env re-included by a negation in a nested .gitignore, naming the rule', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.write('services/api/.gitignore', '!.env\n');
     project.write('services/api/.env', 'X=1\n');
 
@@ -353,7 +346,7 @@ describe('devsecrets doctor: git', () => {
   });
 
   it('.git/info/exclude counts: a rule there covers a key file, a negation there does not beat .gitignore', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.write('deploy/server.pem', 'not really a key\n');
     writeFileSync(project.path('.git', 'info', 'exclude'), '*.pem\n!.env\n');
 
@@ -363,7 +356,7 @@ describe('devsecrets doctor: git', () => {
   });
 
   it('GITIGNORE_UNCOVERED for an untracked server.pem nobody ignores', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.write('server.pem', 'not really a key\n');
 
     const { report } = doctor(project);
@@ -372,7 +365,7 @@ describe('devsecrets doctor: git', () => {
   });
 
   it('EXAMPLE_IGNORED (warn) for a .env.example hidden by a .env* rule', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.write('.gitignore', '.env*\n.devsecrets/\n');
     project.write('.env.example', 'DATABASE_URL=\n');
 
@@ -387,7 +380,7 @@ describe('devsecrets doctor: git', () => {
   });
 
   it('EXAMPLE_IGNORED for an example inside a wholly ignored folder, which a negation alone cannot re-include', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.write('.gitignore', `${project.read('.gitignore')}config/\nbuild/\nnode_modules/\n`);
     project.write('config/.env.example', 'PORT=\n');
     project.write('build/deep/.env.staging.example', 'PORT=\n');
@@ -403,7 +396,7 @@ describe('devsecrets doctor: git', () => {
   });
 
   it('TRACKED_SECRET_FILE for a .env added with git add -f, with git rm --cached as the fix (never run)', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.write('.env', 'X=1\n');
     git(project, ['add', '-f', '.env']);
 
@@ -416,7 +409,7 @@ describe('devsecrets doctor: git', () => {
   });
 
   it('works from a subfolder of the project', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.write('src/lib/server.key', 'x\n');
 
     const result = project.run(['doctor', '--json'], { cwd: project.path('src', 'lib') });
@@ -503,7 +496,7 @@ describe('devsecrets doctor never prints a value', () => {
   it('a planted secret appears nowhere in doctor\'s output, whatever it finds', () => {
     const needle = randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').slice(0, 15);
     const planted = `sk_test_Forbidden${needle}`;
-    const project = initialised();
+    const project = initialisedProject();
     expect(project.run(['set', 'STRIPE_KEY'], { input: planted }).code).toBe(0);
     project.writeManifest({
       ...STANDARD_MANIFEST,

@@ -2,22 +2,15 @@
 // dotenv file, destroy.
 import { existsSync, linkSync, readFileSync, symlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupProjects, createProject, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
+import { cleanupProjects, STANDARD_MANIFEST, type Project, initialisedProject } from '../helpers/cli.js';
 
 afterEach(() => cleanupProjects());
-
-function initialised(manifest: object = STANDARD_MANIFEST): Project {
-  const project = createProject({ manifest });
-  const init = project.run(['init']);
-  expect(init.code, init.stderr).toBe(0);
-  return project;
-}
 
 const get = (project: Project, name: string): string => project.run(['get', name]).stdout;
 
 describe('devsecrets rotate', () => {
   it('regenerates generated values, keeps values a person set, renews the expiry', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const before = { url: get(project, 'DATABASE_URL'), key: get(project, 'SESSION_KEY') };
     expect(project.run(['set', 'STRIPE_KEY'], { input: 'sk_test_MINEmineMINEmineMINEmine' }).code).toBe(0);
 
@@ -40,7 +33,7 @@ describe('devsecrets rotate', () => {
   });
 
   it('rotates only the named variables, a person\'s value included when named', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const url = get(project, 'DATABASE_URL');
     expect(project.run(['set', 'STRIPE_KEY'], { input: 'sk_test_MINEmineMINEmineMINEmine' }).code).toBe(0);
 
@@ -54,7 +47,7 @@ describe('devsecrets rotate', () => {
   });
 
   it('says so when no named value could change', () => {
-    const project = initialised();
+    const project = initialisedProject();
 
     const result = project.run(['rotate', 'API_TIMEOUT']);
 
@@ -67,8 +60,8 @@ describe('devsecrets rotate', () => {
 
   it('--seed makes rotation reproducible; an unknown name is refused (exit 3)', () => {
     const seed = 'ab'.repeat(32);
-    const a = initialised();
-    const b = initialised();
+    const a = initialisedProject();
+    const b = initialisedProject();
     expect(a.run(['rotate', '--seed', seed]).code).toBe(0);
     expect(b.run(['rotate', '--seed', seed]).code).toBe(0);
     expect(get(a, 'STRIPE_KEY')).toBe(get(b, 'STRIPE_KEY'));
@@ -80,7 +73,7 @@ describe('devsecrets rotate', () => {
 
 describe('expiry', () => {
   it('run refuses an expired store (exit 4, hint rotate); --allow-expired says so loudly; rotate renews it', async () => {
-    const project = initialised({ ...STANDARD_MANIFEST, ttl: '1s' });
+    const project = initialisedProject({ ...STANDARD_MANIFEST, ttl: '1s' });
     await new Promise((resolve) => setTimeout(resolve, 1100));
 
     const refused = project.run(['run', '--', 'node', '-e', "process.stdout.write('child ran')"]);
@@ -104,7 +97,7 @@ describe('expiry', () => {
 
 describe('devsecrets sync', () => {
   it('follows a manifest change: adds, removes, regenerates, records the version', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.writeManifest({
       ...STANDARD_MANIFEST,
       version: 2,
@@ -132,7 +125,7 @@ describe('devsecrets sync', () => {
   });
 
   it('reports a value a person set that no longer validates, and never overwrites it (exit 3)', () => {
-    const project = initialised();
+    const project = initialisedProject();
     expect(project.run(['set', 'API_TIMEOUT', '90']).code).toBe(0);
     project.writeManifest({ ...STANDARD_MANIFEST, vars: { ...STANDARD_MANIFEST.vars, API_TIMEOUT: { type: 'int', min: 1, max: 60 } } });
 
@@ -155,7 +148,7 @@ describe('devsecrets import', () => {
   ].join('\n');
 
   it('moves values into the store as imported, never printing them; --delete removes the file', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.write('.env', dotenv);
 
     const result = project.run(['import', '.env', '--delete']);
@@ -173,7 +166,7 @@ describe('devsecrets import', () => {
   });
 
   it('without --delete keeps the file and says it is still plaintext', () => {
-    const project = initialised();
+    const project = initialisedProject();
     project.write('.env', dotenv);
     const result = project.run(['import', '.env']);
     expect(result.code).toBe(0);
@@ -187,7 +180,7 @@ describe('devsecrets import', () => {
     ['a live credential', 'STRIPE_KEY=sk_live_abcdefghijklmnopqrstuvwx\n', 3, /STRIPE_KEY: looks like a live Stripe key/],
     ['a malformed file', 'LOG_LEVEL="unterminated\n', 3, /\.env:1 has an unterminated/],
   ])('refuses %s, imports nothing and keeps the file', (_what, text, code, message) => {
-    const project = initialised();
+    const project = initialisedProject();
     const before = project.run(['ls', '--json']).stdout;
     project.write('.env', text);
 
@@ -204,7 +197,7 @@ describe('devsecrets import', () => {
     ['a symbolic link', (project: Project) => symlinkSync(project.path('real.env'), project.path('.env')), 'is a symbolic link', /delete the real file yourself/],
     ['a file with another hard link', (project: Project) => linkSync(project.path('real.env'), project.path('.env')), 'has 2 hard links', /under every one of its names/],
   ])('refuses --delete up front for %s (exit 2); nothing is imported or deleted', (_what, link, problem, hint) => {
-    const project = initialised();
+    const project = initialisedProject();
     const before = project.run(['ls', '--json']).stdout;
     project.write('real.env', dotenv);
     link(project);
@@ -229,7 +222,7 @@ describe('devsecrets import', () => {
 
 describe('devsecrets destroy', () => {
   it('needs --yes without a terminal (exit 2), then deletes the store and its identity', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const identity = project.identityFile();
 
     const refused = project.run(['destroy']);
@@ -249,7 +242,7 @@ describe('devsecrets destroy', () => {
   });
 
   it('also deletes the new identity an interrupted rotate --identity left', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const identity = project.identityFile();
     const pending = identity.replace(/\.txt$/, '-next.txt');
     expect(project.run(['rotate', '--identity'], { env: { DEVSECRETS_FAILPOINT: 'rotate-identity:pending-saved' } }).code).toBe(128 + 9);

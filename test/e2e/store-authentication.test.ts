@@ -8,7 +8,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { available, cleanupProjects, createProject, STANDARD_MANIFEST, type Project } from '../helpers/cli.js';
+import { available, cleanupProjects, type Project, initialisedProject } from '../helpers/cli.js';
 import { encryptLegacy, legacyDocument } from '../helpers/legacy-store.js';
 
 afterEach(cleanupProjects);
@@ -17,12 +17,6 @@ const hasAge = available('the age CLI', spawnSync('age', ['--version']).status =
 
 const ATTACKER_URL = 'postgresql://attacker:Sup3rS3cretPw@evil.example.net:5432/app?sslmode=require';
 const PRINT_URL = ['node', '-e', 'process.stdout.write("child ran " + process.env.DATABASE_URL)'];
-
-function initialised(): Project {
-  const project = createProject({ manifest: STANDARD_MANIFEST });
-  expect(project.run(['init']).code).toBe(0);
-  return project;
-}
 
 function recipientOf(project: Project): string {
   return (JSON.parse(project.read('.devsecrets', 'store.json')) as { recipient: string }).recipient;
@@ -48,7 +42,7 @@ function stanzaTypes(project: Project): string[] {
 
 describe.skipIf(!hasAge)('a store written without the identity', () => {
   it('is refused by run (exit 4, STORE_UNAUTHENTICATED), with only the public recipient to forge it', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const genuine = ageDecrypt(project);
     const forged = {
       ...genuine,
@@ -70,7 +64,7 @@ describe.skipIf(!hasAge)('a store written without the identity', () => {
   });
 
   it('is refused by every command that reads values, and reported by doctor', () => {
-    const project = initialised();
+    const project = initialisedProject();
     ageEncrypt(project, { ...ageDecrypt(project), macs: undefined });
 
     for (const args of [['get', 'LOG_LEVEL'], ['ls'], ['set', 'LOG_LEVEL', 'warn'], ['rotate'], ['sync']]) {
@@ -85,7 +79,7 @@ describe.skipIf(!hasAge)('a store written without the identity', () => {
   });
 
   it('in the earlier format, without the identity-key stanza that proved its writer, is refused too', () => {
-    const project = initialised();
+    const project = initialisedProject();
     ageEncrypt(project, legacyDocument(ageDecrypt(project)));
 
     const result = project.run(['run', '--', ...PRINT_URL]);
@@ -97,7 +91,7 @@ describe.skipIf(!hasAge)('a store written without the identity', () => {
 
 describe.skipIf(!hasAge)('sync --adopt', () => {
   it('needs --yes without a terminal, and then leaves the store as it was', () => {
-    const project = initialised();
+    const project = initialisedProject();
     ageEncrypt(project, { ...ageDecrypt(project), macs: undefined });
     const before = readFileSync(project.path('.devsecrets', 'store.age'));
 
@@ -109,7 +103,7 @@ describe.skipIf(!hasAge)('sync --adopt', () => {
   });
 
   it('shows what the store holds by name and origin, never a value, and accepts it', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const document = ageDecrypt(project);
     document.vars.DATABASE_URL = { value: ATTACKER_URL, origin: 'set', updatedAt: new Date().toISOString() };
     ageEncrypt(project, { ...document, macs: undefined });
@@ -125,7 +119,7 @@ describe.skipIf(!hasAge)('sync --adopt', () => {
   });
 
   it('on a store that proves its writer, only syncs', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const result = project.run(['sync', '--adopt', '--yes']);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('nothing to adopt');
@@ -134,7 +128,7 @@ describe.skipIf(!hasAge)('sync --adopt', () => {
 
 describe('an older copy of the store put back', () => {
   it('is refused (exit 4, STORE_ROLLED_BACK) until sync --adopt accepts it', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const older = readFileSync(project.path('.devsecrets', 'store.age'));
     expect(project.run(['set', 'LOG_LEVEL', 'warn']).code).toBe(0);
     writeFileSync(project.path('.devsecrets', 'store.age'), older, { mode: 0o600 });
@@ -154,7 +148,7 @@ describe('an older copy of the store put back', () => {
   });
 
   it('is not confused with a copy of the whole project elsewhere, which shares the store id', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const copy = `${project.dir}-copy`;
     cpSync(project.dir, copy, { recursive: true });
     try {
@@ -169,7 +163,7 @@ describe('an older copy of the store put back', () => {
   });
 
   it('is not what a save killed after writing the store, before recording its generation, leaves', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const killed = project.run(['set', 'LOG_LEVEL', 'warn'], { env: { DEVSECRETS_FAILPOINT: 'save:store-written' } });
     expect(killed.code).toBe(128 + 9);
 
@@ -180,7 +174,7 @@ describe('an older copy of the store put back', () => {
   });
 
   it('leaves no generation record behind once the store is destroyed', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const folder = `${project.devsecretsHome}/generations`;
     expect(readdirSync(folder)).toHaveLength(1);
     expect(project.run(['destroy', '--yes']).code).toBe(0);
@@ -188,7 +182,7 @@ describe('an older copy of the store put back', () => {
   });
 
   it('keeps only the new store\'s generation record once init --force replaced the store', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const folder = `${project.devsecretsHome}/generations`;
     const replaced = readdirSync(folder);
     expect(project.run(['init', '--force']).code).toBe(0);
@@ -200,7 +194,7 @@ describe('an older copy of the store put back', () => {
 
 describe.skipIf(!hasAge)('a store of an earlier devsecrets (identity-key stanza, format 1)', () => {
   it('opens, and the next write makes it plain age with an authenticated document', async () => {
-    const project = initialised();
+    const project = initialisedProject();
     // Written before generations were recorded: no record here yet.
     rmSync(`${project.devsecretsHome}/generations`, { recursive: true });
     const document = legacyDocument(ageDecrypt(project));

@@ -7,17 +7,11 @@ import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { STANDARD_MANIFEST, cleanupProjects, createProject, type Project, type RunResult } from '../helpers/cli.js';
+import { STANDARD_MANIFEST, cleanupProjects, createProject, type RunResult, initialisedProject } from '../helpers/cli.js';
 
 afterEach(cleanupProjects);
 
 const CHILD = ['node', '-e', "process.stdout.write('child ran')"];
-
-function initialised(): Project {
-  const project = createProject({ manifest: STANDARD_MANIFEST });
-  expect(project.run(['init']).code).toBe(0);
-  return project;
-}
 
 /**
  * Exit 4, one error and a hint on stderr, no stack trace, no child; nothing on stdout but,
@@ -62,7 +56,7 @@ describe('store problems', () => {
     ['empty', () => Buffer.alloc(0)],
     ['text', () => Buffer.from('DATABASE_URL=postgresql://localhost/app\n')],
   ])('a %s store.age: exit 4, no child', (_label, damage) => {
-    const project = initialised();
+    const project = initialisedProject();
     const path = project.path('.devsecrets', 'store.age');
     writeFileSync(path, damage(readFileSync(path)));
 
@@ -73,8 +67,8 @@ describe('store problems', () => {
   });
 
   it('a store encrypted to another identity: exit 4', () => {
-    const project = initialised();
-    const other = initialised();
+    const project = initialisedProject();
+    const other = initialisedProject();
     copyFileSync(other.path('.devsecrets', 'store.age'), project.path('.devsecrets', 'store.age'));
 
     expectStoreError(project.run(['run', '--', ...CHILD]), 'store cannot be decrypted with this identity');
@@ -82,15 +76,15 @@ describe('store problems', () => {
   });
 
   it('another project\'s store.age and store.json: exit 4 (its identity is elsewhere)', () => {
-    const project = initialised();
-    const other = initialised();
+    const project = initialisedProject();
+    const other = initialisedProject();
     for (const file of ['store.age', 'store.json']) copyFileSync(other.path('.devsecrets', file), project.path('.devsecrets', file));
 
     expectStoreError(project.run(['run', '--', ...CHILD]), /^devsecrets: error: no identity file at /m);
   });
 
   it('an identity file others can read: exit 4 with a chmod 600 hint', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const identity = project.identityFile();
     chmodSync(identity, 0o644);
 
@@ -103,8 +97,8 @@ describe('store problems', () => {
   });
 
   it('DEVSECRETS_IDENTITY_FILE pointing at another project\'s identity: exit 4', () => {
-    const project = initialised();
-    const other = initialised();
+    const project = initialisedProject();
+    const other = initialisedProject();
 
     const result = project.run(['run', '--', ...CHILD], { env: { DEVSECRETS_IDENTITY_FILE: other.identityFile() } });
 
@@ -112,7 +106,7 @@ describe('store problems', () => {
   });
 
   it('DEVSECRETS_IDENTITY_FILE pointing at a copy of the identity works', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const copy = join(project.home, 'my-identity.txt');
     copyFileSync(project.identityFile(), copy);
     chmodSync(copy, 0o600);
@@ -124,7 +118,7 @@ describe('store problems', () => {
   });
 
   it('DEVSECRETS_IDENTITY_FILE pointing at nothing or at a non-identity: exit 4', () => {
-    const project = initialised();
+    const project = initialisedProject();
     const notAnIdentity = join(project.home, 'notes.txt');
     writeFileSync(notAnIdentity, 'just some notes\n', { mode: 0o600 });
 
@@ -133,7 +127,7 @@ describe('store problems', () => {
   });
 
   it('a garbled store.json: exit 4', () => {
-    const project = initialised();
+    const project = initialisedProject();
     writeFileSync(project.path('.devsecrets', 'store.json'), '{"format": 1, "storeId": "../../etc/passwd"');
 
     expectStoreError(project.run(['run', '--', ...CHILD]), 'store metadata .devsecrets/store.json is not valid JSON');

@@ -101,6 +101,14 @@ export const STANDARD_MANIFEST = {
 
 const projects = new Set<Project>();
 
+/** A project with `manifest` (the standard one by default) and a store `devsecrets init` made; throws with init's stderr when init fails. */
+export function initialisedProject(manifest: object = STANDARD_MANIFEST): Project {
+  const project = createProject({ manifest });
+  const init = project.run(['init']);
+  if (init.code !== 0) throw new Error(`devsecrets init exited with ${init.code}\n${init.stderr}`);
+  return project;
+}
+
 /** Creates a project in a fresh temporary folder, with its own temporary HOME. */
 export function createProject(options: CreateProjectOptions = {}): Project {
   const dir = mkdtempSync(join(tmpdir(), 'devsecrets-e2e-'));
