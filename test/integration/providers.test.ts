@@ -403,6 +403,17 @@ describe('aws-sm://', () => {
     expect(error).toMatchObject({ code: 'PROVIDER_UNREACHABLE', exitCode: 4, message: 'aws-sm://prod/app: cannot reach Secrets Manager: the connection was refused (ECONNREFUSED)' });
   });
 
+  it('reports a TLS handshake that fails as unreachable, with the certificate hint', async () => {
+    // https to a server that speaks plain http: the SDK's handler sees EPROTO, no certificate at all.
+    const server = await serve(secretsManager(() => awsSecret({ SecretString: '{}' })));
+    const origin = server.origin.replace(/^http:/, 'https:');
+    const error = await rejection(readProvider('aws-sm://prod/app', env(server, { AWS_ENDPOINT_URL_SECRETS_MANAGER: origin })));
+    expect(error).toMatchObject({ code: 'PROVIDER_UNREACHABLE', exitCode: 4 });
+    expect(error.message).toMatch(/^aws-sm:\/\/prod\/app: cannot reach Secrets Manager: the TLS connection failed \(\w+\)$/);
+    expect(error.hint).toContain('NODE_EXTRA_CA_CERTS');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it.each([
     ['a binary secret', awsSecret({ SecretBinary: Buffer.from('binary').toString('base64') }), 'the secret is binary (SecretBinary), not a JSON object of variables'],
     ['a SecretString that is not JSON', awsSecret({ SecretString: 'just-a-password' }), 'the secret is not JSON'],

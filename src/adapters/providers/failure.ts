@@ -72,6 +72,8 @@ const NETWORK_FAILURES: Record<string, Omit<NetworkFailure, 'cause'>> = {
   EPIPE: { code: 'PROVIDER_UNREACHABLE', what: 'the connection was cut', retry: true },
   ECONNABORTED: { code: 'PROVIDER_UNREACHABLE', what: 'the connection was cut', retry: true },
   UND_ERR_SOCKET: { code: 'PROVIDER_UNREACHABLE', what: 'the connection was cut', retry: true },
+  // The AWS SDK's handler reports a TLS handshake that fails (a server speaking plain http) so.
+  EPROTO: { code: 'PROVIDER_UNREACHABLE', what: 'the TLS connection failed', retry: false },
   ETIMEDOUT: { code: 'PROVIDER_TIMEOUT', what: 'the connection timed out', retry: false },
   UND_ERR_CONNECT_TIMEOUT: { code: 'PROVIDER_TIMEOUT', what: 'the connection timed out', retry: false },
 };
