@@ -403,6 +403,18 @@ describe('aws-sm://', () => {
     expect(error).toMatchObject({ code: 'PROVIDER_UNREACHABLE', exitCode: 4, message: 'aws-sm://prod/app: cannot reach Secrets Manager: the connection was refused (ECONNREFUSED)' });
   });
 
+  it('refuses an endpoint in plain http to another machine, naming the setting', async () => {
+    const server = await serve(secretsManager(() => awsSecret({ SecretString: '{}' })));
+    for (const setting of ['AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_ENDPOINT_URL']) {
+      const { env: base } = env(server);
+      delete base.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+      const error = await rejection(readProvider('aws-sm://prod/app', { env: { ...base, [setting]: 'http://secrets.example.com' } }));
+      expect(error).toMatchObject({ code: 'PROVIDER_NOT_CONFIGURED', exitCode: 4 });
+      expect(error.message).toContain(`${setting} must be an https address`);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('reports a TLS handshake that fails as unreachable, with the certificate hint', async () => {
     // https to a server that speaks plain http: the SDK's handler sees EPROTO, no certificate at all.
     const server = await serve(secretsManager(() => awsSecret({ SecretString: '{}' })));

@@ -13,6 +13,7 @@
  * The SDK's own retries are off: the policy of `retry.ts` is the same for every provider.
  */
 import { networkFailure, networkHint, providerError, providerReason, timeoutHint, type ProviderErrorCode } from './failure.js';
+import { checkedAddress } from './http.js';
 import type { ProviderContext, ProviderRef } from './index.js';
 import { requestTimeoutMs, withRetries, type Attempt } from './retry.js';
 import { toVariables } from './variables.js';
@@ -78,7 +79,7 @@ export async function readValues(ref: AwsRef, context: ProviderContext): Promise
   const sdk = await loadSdk(ref);
   // Servers echo what they were sent (a signature mismatch quotes the canonical request).
   const secrets = [env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN, env.AWS_ACCESS_KEY_ID];
-  const client = newClient(sdk, env);
+  const client = newClient(sdk, env, ref);
   try {
     const output = await withRetries(
       {
@@ -114,8 +115,11 @@ async function loadSdk(ref: AwsRef): Promise<Sdk> {
 /** The SDK's environment variable that silences its warning about future Node versions. */
 const NODE_WARNING_SWITCH = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 
-function newClient(sdk: Sdk, env: NodeJS.ProcessEnv): Client {
-  const endpoint = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true' ? undefined : env.AWS_ENDPOINT_URL_SECRETS_MANAGER || env.AWS_ENDPOINT_URL;
+function newClient(sdk: Sdk, env: NodeJS.ProcessEnv, ref: AwsRef): Client {
+  const setting = env.AWS_ENDPOINT_URL_SECRETS_MANAGER ? 'AWS_ENDPOINT_URL_SECRETS_MANAGER' : 'AWS_ENDPOINT_URL';
+  const endpoint = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true' ? undefined : env[setting];
+  // As for Vault and Doppler: the answer holds production's values, and a session token goes with the request.
+  if (endpoint) checkedAddress(endpoint, setting, ref.text, `unset ${setting} to use the region's own endpoint`);
   // The SDK's chain prefers a profile to static keys when both are set; so does this.
   const keys = !env.AWS_PROFILE && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
     ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) }

@@ -126,8 +126,8 @@ export function joinedMessages(list: unknown): string | undefined {
 }
 
 /**
- * Checks the address of an HTTP provider, so that its token is sent only over TLS or to this
- * machine, and never in the URL.
+ * Checks the address of an HTTP provider, so that its token and answer travel only over TLS
+ * or within this machine, and the token never in the URL.
  *
  * @throws DevsecretsError `PROVIDER_NOT_CONFIGURED` naming `setting`, never its text (a
  * mistyped address may hold anything)
@@ -144,7 +144,7 @@ export function checkedAddress(text: string, setting: string, ref: string, hint:
   }
   const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw providerError('PROVIDER_NOT_CONFIGURED', ref, `${setting} must be an https address (plain http only to this machine): the token would cross the network in clear text`, hint);
+    throw providerError('PROVIDER_NOT_CONFIGURED', ref, `${setting} must be an https address (plain http only to this machine): the token and the values would cross the network in clear text`, hint);
   }
   if (url.search !== '' || url.hash !== '') {
     throw providerError('PROVIDER_NOT_CONFIGURED', ref, `${setting} must not hold a query or fragment`, hint);
