@@ -24,7 +24,12 @@ const common = {
 };
 
 const nonNegativeInt = z.int().check(z.nonnegative());
-const positiveInt = z.int().check(z.positive());
+// A value's length has to end somewhere: 64 KiB is far beyond any key or token, and a fake of
+// a billion characters (a typo) would hang init. A program gets no variable of 128 KiB anyway.
+const MAX_VALUE_LENGTH = 65_536;
+const valueLength = z.int().check(z.positive(), z.lte(MAX_VALUE_LENGTH));
+// RSA keys of 16,384 bits already take minutes to make; nothing asks for more.
+const MAX_KEY_BITS = 16_384;
 const stringList = z.array(z.string()).check(z.minLength(1));
 
 const duration = z.string().check(z.regex(DURATION_RE, DURATION_REASON));
@@ -40,7 +45,7 @@ const specs = [
     type: z.literal('string'),
     ...common,
     default: z.optional(z.string()),
-    minLength: z.optional(nonNegativeInt),
+    minLength: z.optional(nonNegativeInt.check(z.lte(MAX_VALUE_LENGTH))),
     maxLength: z.optional(nonNegativeInt),
     pattern: z.optional(z.string()),
   }),
@@ -92,7 +97,7 @@ const specs = [
     ...common,
     default: z.optional(z.string()),
     prefix: z.optional(z.string()),
-    length: z.optional(positiveInt),
+    length: z.optional(valueLength),
     charset: z.optional(z.enum(['alnum', 'hex', 'base64url'])),
   }),
   z.strictObject({
@@ -100,14 +105,14 @@ const specs = [
     ...common,
     default: z.optional(z.string()),
     encoding: z.optional(z.enum(['hex', 'base64', 'base64url'])),
-    length: z.optional(positiveInt),
+    length: z.optional(valueLength),
   }),
   z.strictObject({
     type: z.literal('private-key'),
     ...common,
     default: z.optional(z.string()),
     algorithm: z.optional(z.enum(['rsa', 'ec', 'ed25519'])),
-    minBits: z.optional(positiveInt),
+    minBits: z.optional(z.int().check(z.positive(), z.lte(MAX_KEY_BITS))),
     curve: z.optional(z.enum(['P-256', 'P-384', 'P-521'])),
   }),
   z.strictObject({ type: z.literal('json'), ...common, default: z.optional(z.unknown()) }),

@@ -122,6 +122,23 @@ describe('parseManifest', () => {
     expect(error.issues).toHaveLength(13);
   });
 
+  it('refuses lengths and key sizes no fake could be made of in reasonable time, each named', () => {
+    const error = failure({
+      vars: {
+        HUGE_TOKEN: { type: 'token', length: 1_000_000_000 },
+        HUGE_BYTES: { type: 'bytes', length: 65_537 },
+        HUGE_TEXT: { type: 'string', minLength: 100_000 },
+        HUGE_KEY: { type: 'private-key', algorithm: 'rsa', minBits: 1_000_000 },
+        FINE: { type: 'token', length: 65_536 },
+      },
+    });
+    expect(error.code).toBe('MANIFEST_INVALID');
+    const named = error.issues.map((issue) => issue.var);
+    expect(named).toEqual(expect.arrayContaining(['HUGE_TOKEN', 'HUGE_BYTES', 'HUGE_TEXT', 'HUGE_KEY']));
+    expect(named).not.toContain('FINE');
+    expect(error.issues.find((issue) => issue.var === 'HUGE_TOKEN')?.message).toContain('65536');
+  });
+
   it('digests content, not formatting', () => {
     const a = parseManifest('{"vars":{"A":{"type":"int","min":1}}}', '/p/m.json', '/p');
     const b = parseManifest('{\n  "vars": { "A": { "min": 1, "type": "int" } }\n}\n', '/p/m.json', '/p');
