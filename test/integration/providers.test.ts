@@ -204,6 +204,14 @@ describe('vault://', () => {
     expect(unknown.message).toMatch(/cannot reach https:\/\/vault\.devsecrets-test\.invalid: the host name (does not resolve|could not be resolved)/);
   });
 
+  it('refuses a token no HTTP header can carry (a stray line break), naming the header, before any request', async () => {
+    const server = await serve(() => secret({ A: 'a' }));
+    const error = await rejection(readProvider('vault://secret/app', { env: { VAULT_ADDR: server.origin, VAULT_TOKEN: `${TOKEN}\n` } }));
+    expect(error).toMatchObject({ code: 'PROVIDER_NOT_CONFIGURED', exitCode: 4, message: 'vault://secret/app: the X-Vault-Token header would hold a line break or another character HTTP does not allow' });
+    expect(error.hint).toContain('copy the token again');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('reports a TLS handshake that fails as unreachable, with the certificate hint', async () => {
     // https to a server that speaks plain http: the handshake fails before any certificate is seen.
     const server = await serve(() => secret({ A: 'a' }));

@@ -40,6 +40,7 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
  *
  * @returns the parsed document of a 2xx response
  * @throws DevsecretsError `USAGE` for a malformed timeout setting (see `requestTimeoutMs`);
+ * `PROVIDER_NOT_CONFIGURED` for a header HTTP cannot carry (a token with a line break);
  * `PROVIDER_UNREACHABLE`, `PROVIDER_TIMEOUT`, `PROVIDER_UNAVAILABLE`
  * (429 or 5xx, after the retries), `PROVIDER_RESPONSE_INVALID` (a body that is not JSON or
  * too large), `PROVIDER_FAILED` (a redirect), or what `request.failure` returns
@@ -48,6 +49,11 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 export async function getJson(request: JsonRequest): Promise<unknown> {
   const target = request.url.origin;
   const timeoutMs = requestTimeoutMs(request.context.env);
+  // fetch refuses such a header with a TypeError quoting it; named here, never shown.
+  const unsendable = Object.keys(request.headers).find((header) => !/^[\t\x20-\x7e\x80-\xff]*$/.test(request.headers[header]!));
+  if (unsendable !== undefined) {
+    throw providerError('PROVIDER_NOT_CONFIGURED', request.ref, `the ${unsendable} header would hold a line break or another character HTTP does not allow`, 'copy the token again: it holds a stray line break or control character');
+  }
   return withRetries(
     {
       timeoutMs,
