@@ -66,14 +66,14 @@ export function evaluateValue(manifest: Manifest, name: string, spec: VarSpec, v
 /**
  * Why a `jwt` value is not signed with the value of its `signedWith` variable, or undefined:
  * also when that variable has no value or one that fails its own validator (reported as
- * such), and for any other spec. The value itself is expected to pass its own validator.
- * The reason names the signing variable, never a value.
+ * such on `side`), and for any other spec. The value itself is expected to pass its own
+ * validator. The reason names the signing variable, never a value.
  */
-export function signatureReason(manifest: Manifest, spec: VarSpec, value: string, sibling: SiblingValue): string | undefined {
+export function signatureReason(manifest: Manifest, spec: VarSpec, value: string, sibling: SiblingValue, side: Side = 'local'): string | undefined {
   if (spec.type !== 'jwt' || spec.signedWith === undefined) return undefined;
   const signerSpec = manifest.vars[spec.signedWith];
   const key = sibling(spec.signedWith);
-  if (signerSpec === undefined || key === undefined || compileValidator(signerSpec)(key) !== undefined) return undefined;
+  if (signerSpec === undefined || key === undefined || compileValidator(side === 'local' ? localSpec(signerSpec) : signerSpec)(key) !== undefined) return undefined;
   const alg = spec.alg ?? 'HS256';
   return isSignedWith(value, key, alg) ? undefined : `is not signed with the value of ${spec.signedWith} (${alg})`;
 }
@@ -91,7 +91,7 @@ export function evaluateValues(manifest: Manifest, values: Readonly<Record<strin
       continue;
     }
     const { invalid, insecure, fake } = evaluateValue(manifest, name, spec, value, side);
-    const unsigned = invalid === undefined ? signatureReason(manifest, spec, value, (other) => values[other]) : undefined;
+    const unsigned = invalid === undefined ? signatureReason(manifest, spec, value, (other) => values[other], side) : undefined;
     if (invalid) evaluation.invalid.push(invalid);
     else if (unsigned !== undefined) evaluation.invalid.push({ var: name, message: unsigned });
     if (insecure) evaluation.insecure.push(insecure);

@@ -9,6 +9,7 @@ import type { Manifest } from './manifest-model.js';
 import { generatedVar, getsFake, inFakeOrder, loaderVarsWithoutValue } from './seed-store.js';
 import { seedOf, type StoreDocument } from './store-document.js';
 import { compileValidator } from './types/index.js';
+import { localSpec } from './token-prefix.js';
 
 export interface SyncReport {
   /** Manifest variables that had no value and got a fake. */
@@ -58,7 +59,8 @@ export function syncDocument(document: StoreDocument, manifest: Manifest, now: D
       report.dropped.push(name);
       continue;
     }
-    const reason = compileValidator(spec)(stored.value) ?? signatureReason(manifest, spec, stored.value, sibling);
+    // The store is the local side: a live token prefix reads in its test spelling (see token-prefix.ts).
+    const reason = compileValidator(localSpec(spec))(stored.value) ?? signatureReason(manifest, spec, stored.value, sibling);
     if (reason === undefined) continue;
     if (stored.origin === 'generated') {
       document.vars[name] = generatedVar(name, spec, seed, now, sibling);

@@ -73,3 +73,29 @@ describe('check --env production', () => {
     expect(result.stderr).toContain("argument 'staging' is invalid");
   });
 });
+
+describe('the local side of a live token prefix', () => {
+  it('sync keeps the test-spelled fake and a test key the person set; a jwt signed with such a key is checked', () => {
+    const project = createProject({
+      manifest: productionManifest({
+        SESSION_JWT: { type: 'jwt', signedWith: 'STRIPE_SECRET_KEY', secret: true },
+      }),
+    });
+    expect(project.run(['init']).code).toBe(0);
+    const fake = project.run(['get', 'STRIPE_SECRET_KEY']).stdout;
+    expect(fake).toMatch(/^sk_test_FAKE/);
+
+    const first = project.run(['sync']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).not.toContain('regenerated');
+    expect(project.run(['get', 'STRIPE_SECRET_KEY']).stdout).toBe(fake);
+
+    const testKey = `sk_test_${'P4s8Xk2M'.repeat(3)}`;
+    expect(project.run(['set', 'STRIPE_SECRET_KEY'], { input: testKey }).code).toBe(0);
+    const second = project.run(['sync']);
+    expect(second.code, second.stderr).toBe(0);
+    // The token it was signed with changed: the generated jwt no longer verifies and is made again.
+    expect(second.stderr).toContain('regenerated (no longer valid): SESSION_JWT');
+    expect(project.run(['run', '--', 'true']).code).toBe(0);
+  });
+});
