@@ -3,6 +3,7 @@
  * `# devsecrets:` line (see spec-comment.ts), and a safe value — so a new developer sees
  * what to provide, and `devsecrets init --from` gives back the same manifest.
  */
+import { DevsecretsError } from '../errors.js';
 import { isLoaderControl } from '../loader-control.js';
 import type { VarSpec } from '../manifest-schema.js';
 import { formatSpecComment } from '../spec-comment.js';
@@ -48,9 +49,10 @@ function exampleValue(name: string, spec: VarSpec, vars: Readonly<Record<string,
     // A token signed with another variable is signed with that one's placeholder, shown or not.
     const sibling = (other: string): string | undefined => (vars[other] === undefined ? undefined : generateFake(other, vars[other], PLACEHOLDER_SEED));
     return generateFake(name, spec, PLACEHOLDER_SEED, sibling);
-  } catch {
-    // A spec no fake fits (a pattern outside the generator's reach) gets an empty value.
-    return '';
+  } catch (error) {
+    // A spec no fake fits (a pattern outside the generator's reach) gets an empty value; anything else is a bug.
+    if (error instanceof DevsecretsError && error.code === 'FAKE_UNAVAILABLE') return '';
+    throw error;
   }
 }
 
