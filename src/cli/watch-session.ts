@@ -135,7 +135,8 @@ export class WatchSession {
         // A bug, not a refusal: reported at once, while the child and the watcher are stopped.
         this.fail = (error) => {
           rejectPromise(error);
-          void this.shutdown('SIGTERM');
+          // The first failure is the one reported; a second while stopping would only hide it.
+          this.shutdown('SIGTERM').catch(() => undefined);
         };
         // Set with the first start, not before: changes reported until then wait for it (see `flush`).
         this.current = environment;
