@@ -55,7 +55,7 @@ describe('the devsecrets spec comment', () => {
       fc.record({ type: fc.constant('string'), pattern: text, default: text, example: json }, { requiredKeys: ['type'] }),
       fc.record({ type: fc.constant('enum'), values: fc.uniqueArray(text, { minLength: 1 }) }),
       fc.record({ type: fc.constant('url'), protocols: fc.array(text, { minLength: 1 }), params: fc.dictionary(text, text), host: fc.array(text, { minLength: 1 }) }, { requiredKeys: ['type'] }),
-      fc.record({ type: fc.constant('token'), prefix: text, length: fc.integer({ min: 1 }), example: json }, { requiredKeys: ['type'] }),
+      fc.record({ type: fc.constant('token'), prefix: text, length: fc.integer({ min: 1, max: 65_536 }), example: json }, { requiredKeys: ['type'] }),
       fc.record({ type: fc.constant('number'), min: fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)), default: fc.integer() }, { requiredKeys: ['type'] }),
       fc.record({ type: fc.constant('json'), default: json, example: json, required: fc.constant(false) }, { requiredKeys: ['type'] }),
     );
