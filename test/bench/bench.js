@@ -272,6 +272,9 @@ if (!existsSync(join(ROOT, 'dist', 'cli.cjs'))) {
 const scratch = mkdtempSync(join(tmpdir(), 'devsecrets-bench-'));
 const home = join(scratch, 'home');
 spawnSync('mkdir', ['-p', home]);
+// BENCH_PASS_ENV=NAME,… adds those variables from the caller's environment, to measure under
+// conditions that slow every Node start alike (NODE_EXTRA_CA_CERTS: the floor's too).
+const passedEnv = Object.fromEntries((process.env.BENCH_PASS_ENV ?? '').split(',').filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
 // A login shell's basics, as `npm start` from a terminal has them.
 const env = {
   PATH: `${dirname(NODE)}:${process.env.PATH ?? '/usr/bin:/bin'}`,
@@ -280,6 +283,7 @@ const env = {
   LANG: 'C.UTF-8',
   DEVSECRETS_HOME: join(home, 'devsecrets'),
   DEVSECRETS_KEYCHAIN: 'off',
+  ...passedEnv,
 };
 // varlock reports usage to PostHog unless told not to.
 const varlockEnv = { ...env, PH_OPT_OUT: 'true' };
@@ -338,6 +342,7 @@ try {
   const width = Math.max(...SCENARIOS.map((scenario) => scenario.label.length));
   const number = (value, digits = 1) => (value === undefined ? '-' : value.toFixed(digits));
   console.log(`devsecrets benchmark — node ${process.version}, ${RUNS} runs each after ${WARMUP} warm-ups, interleaved (setup ${(setupMs / 1000).toFixed(1)} s)`);
+  if (Object.keys(passedEnv).length > 0) console.log(`with ${Object.keys(passedEnv).join(', ')} from BENCH_PASS_ENV in every command's environment`);
   console.log('');
   console.log(`${'scenario'.padEnd(width)}  ${'median ms'.padStart(9)}  ${'p90 ms'.padStart(7)}  ${'peak RSS MiB'.padStart(12)}`);
   for (const scenario of SCENARIOS) {
