@@ -32,8 +32,6 @@ export interface RunEnvironment {
   /** The manifest read (its `path` and `root` say where the project is). */
   manifest: Manifest;
   child: ChildEnv;
-  /** Manifest variables the child receives: what the audit entry names. */
-  used: string[];
   /** The store opened (absent with `--ephemeral`); its metadata says where the identity is. */
   store?: { meta: StoreMeta; document: StoreDocument };
 }
@@ -81,8 +79,7 @@ export async function prepareRunEnvironment(context: CommandContext, executable:
     preferEnv: options.preferEnv === true,
     isolate: options.isolate === true,
   });
-  const used = Object.keys(manifest.vars).filter((name) => child.env[name] !== undefined);
-  const environment: RunEnvironment = { manifest, child, used, ...(store ? { store } : {}) };
+  const environment: RunEnvironment = { manifest, child, ...(store ? { store } : {}) };
   // The stamp vouches for the store's values only, not for one inherited in place of a missing optional value.
   const refused = refusal ?? (checked && child.fromEnv.length === 0 ? undefined : await valuesRefusal(manifest, child));
   if (refused !== undefined) {
@@ -94,15 +91,17 @@ export async function prepareRunEnvironment(context: CommandContext, executable:
 }
 
 /**
- * Appends the audit entry of a child started with `environment` (the command's name only,
- * never its arguments), or of a refusal to start one. Nothing for `--ephemeral`, which has no
- * store. A log that cannot be written is a warning, not a reason to stop the child.
+ * Appends the audit entry of a child started with `environment` (the manifest variables it
+ * receives; the command's name only, never its arguments), or of a refusal to start one (every
+ * variable the store decrypted). Nothing for `--ephemeral`, which has no store. A log that
+ * cannot be written is a warning, not a reason to stop the child.
  */
 export async function recordRun(context: CommandContext, environment: RunEnvironment, executable: string, refused?: DevsecretsError): Promise<void> {
   if (environment.store === undefined) return;
   const { document } = environment.store;
+  const { manifest, child } = environment;
   const event = refused === undefined
-    ? { action: 'run' as const, vars: environment.used, command: basename(executable) }
+    ? { action: 'run' as const, vars: Object.keys(manifest.vars).filter((name) => child.env[name] !== undefined), command: basename(executable) }
     : { action: 'run' as const, vars: Object.keys(document.vars), command: basename(executable), refused: refused.code };
   await recordAccess(environment.manifest.root, document, event).catch((error: unknown) => {
     context.output.warn(`could not write the audit entry (${(error as Error).message})`);

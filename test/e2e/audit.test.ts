@@ -68,7 +68,7 @@ describe('devsecrets audit', () => {
 
     const entries = auditLines(project);
     expect(entries.map((entry) => entry.action)).toEqual(['init', 'run', 'set', 'get', 'unset', 'rotate']);
-    expect(entries[1]).toMatchObject({ command: 'node', seq: 2 });
+    expect(entries[1]).toMatchObject({ command: 'node', seq: 2, vars: Object.keys(STANDARD_MANIFEST.vars) });
     expect(entries[2]).toMatchObject({ vars: ['STRIPE_KEY'] });
     const raw = readFileSync(project.path('.devsecrets', 'audit.log'), 'utf8');
     expect(raw).not.toContain('AUDITaudit');
