@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  STANDARD_MANIFEST, cleanupProjects, createProject, waitForExit, waitForOutput, type Project,
+  STANDARD_MANIFEST, cleanupProjects, createProject, initialisedProject, waitForExit, waitForOutput, type Project,
 } from '../helpers/cli.js';
 
 const VALID_TOKEN = 'sk_test_Inherited0123456789abcde';
@@ -161,8 +161,7 @@ describe('devsecrets run', () => {
   });
 
   it('exits 126 and says why when the system refuses to start the command (a value too large to pass), never the value', () => {
-    const project = createProject({ manifest: { ...STANDARD_MANIFEST, vars: { ...STANDARD_MANIFEST.vars, CERT_BUNDLE: { type: 'string', secret: true } } } });
-    expect(project.run(['init']).code).toBe(0);
+    const project = initialisedProject({ ...STANDARD_MANIFEST, vars: { ...STANDARD_MANIFEST.vars, CERT_BUNDLE: { type: 'string', secret: true } } });
     // Linux passes no string of 128 KiB or more to a program (E2BIG).
     const value = 'LargeSecretChunk'.repeat(9000);
     expect(project.run(['set', 'CERT_BUNDLE'], { input: value }).code).toBe(0);
